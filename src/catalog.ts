@@ -1,0 +1,409 @@
+/**
+ * The models this plugin knows by name: what each one takes, what it answers
+ * with, the documented parameter ranges, and which ids are retired.
+ *
+ * Sources: Cloudflare's model JSON schemas, `@cloudflare/workers-types`
+ * `AiModels`, and the Workers AI changelog (retirements of 2025-10-01 and
+ * 2026-05-30).
+ *
+ * @module
+ */
+
+/** An inclusive numeric range a sampling parameter must fall in. */
+export interface ParamRange {
+  /** Smallest accepted value. */
+  min: number;
+  /** Largest accepted value. */
+  max: number;
+  /** Whether the value must be a whole number. */
+  int?: boolean;
+}
+
+/** The sampling parameters whose ranges differ per model (camelCase, as in the config). */
+export type RangedParam =
+  | "temperature"
+  | "maxOutputTokens"
+  | "topP"
+  | "topK"
+  | "seed"
+  | "repetitionPenalty"
+  | "frequencyPenalty"
+  | "presencePenalty";
+
+/**
+ * The two incompatible text wire formats of Workers AI:
+ * `native` answers `{response, tool_calls, usage}`; `openai` takes and answers
+ * OpenAI Chat Completions bodies, even on `/ai/run`.
+ */
+export type TextFamily = "native" | "openai";
+
+/** How a model takes images. */
+export type VisionInput = "none" | "content-parts" | "image-field";
+
+/** How a model does constrained JSON output. */
+export type JsonMode = "none" | "response_format" | "guided_json" | "openai";
+
+/** Everything the plugin knows about one text-generation model. */
+export interface TextModelSpec {
+  /** Workers AI model id, e.g. `@cf/meta/llama-3.3-70b-instruct-fp8-fast`. */
+  id: string;
+  /** Human label shown in the Developer UI. */
+  label: string;
+  /** Request and response family. */
+  family: TextFamily;
+  /** Whether the model takes `tools`. */
+  tools: boolean;
+  /** How (if at all) the model takes images. */
+  vision: VisionInput;
+  /** The model's JSON mode mechanism. */
+  json: JsonMode;
+  /** Whether the model returns reasoning (thinking) text. */
+  reasoning: boolean;
+  /** Accepted values per sampling parameter; a parameter absent here is not accepted. */
+  params: Partial<Record<RangedParam, ParamRange>>;
+  /** Whether the model takes the `lora` adapter parameter. */
+  lora: boolean;
+  /** Context window in tokens, where documented. */
+  contextWindow?: number;
+  /** Whether the model is available only on the Workers Paid plan (code 5035 otherwise). */
+  paidOnly?: boolean;
+  /** Whether the model is in beta. */
+  beta?: boolean;
+}
+
+/** A model id that no longer answers (or never existed), and what to use instead. */
+export interface RetiredModel {
+  /** The retired or unknown id. */
+  id: string;
+  /** Date of retirement (`YYYY-MM-DD`), or `undefined` for an id that never existed. */
+  retired?: string;
+  /** An active model to use instead. */
+  replacement: string;
+  /** A short explanation. */
+  note?: string;
+}
+
+const MAX_TOKENS: ParamRange = { min: 1, max: 131_072, int: true };
+const SEED: ParamRange = { min: 1, max: 9_999_999_999, int: true };
+
+/** Ranges of the generic native schema (llama-3.1-8b-fast, llama-4-scout, mistral-small-3.1, ...). */
+const NATIVE_PARAMS: Partial<Record<RangedParam, ParamRange>> = {
+  temperature: { min: 0, max: 5 },
+  maxOutputTokens: MAX_TOKENS,
+  topP: { min: 0, max: 2 },
+  topK: { min: 1, max: 50, int: true },
+  seed: SEED,
+  repetitionPenalty: { min: 0, max: 2 },
+  frequencyPenalty: { min: 0, max: 2 },
+  presencePenalty: { min: 0, max: 2 },
+};
+
+/** llama-3.3-70b-fp8-fast's newer schema narrows top_p and widens the penalties. */
+const LLAMA33_PARAMS: Partial<Record<RangedParam, ParamRange>> = {
+  ...NATIVE_PARAMS,
+  topP: { min: 0.001, max: 1 },
+  frequencyPenalty: { min: -2, max: 2 },
+  presencePenalty: { min: -2, max: 2 },
+};
+
+/**
+ * OpenAI-family models document no numeric ranges; these are the OpenAI Chat
+ * Completions ranges their vLLM servers enforce. They take no `top_k` or
+ * `repetition_penalty` in their typed schema, so those are refused rather than
+ * sent and ignored.
+ */
+const OPENAI_PARAMS: Partial<Record<RangedParam, ParamRange>> = {
+  temperature: { min: 0, max: 2 },
+  maxOutputTokens: MAX_TOKENS,
+  topP: { min: 0, max: 1 },
+  seed: { min: 0, max: 9_999_999_999, int: true },
+  frequencyPenalty: { min: -2, max: 2 },
+  presencePenalty: { min: -2, max: 2 },
+};
+
+function native(
+  id: string,
+  label: string,
+  extra: Partial<TextModelSpec> = {},
+): TextModelSpec {
+  return {
+    id,
+    label,
+    family: "native",
+    tools: false,
+    vision: "none",
+    json: "none",
+    reasoning: false,
+    params: NATIVE_PARAMS,
+    lora: false,
+    ...extra,
+  };
+}
+
+function openai(
+  id: string,
+  label: string,
+  extra: Partial<TextModelSpec> = {},
+): TextModelSpec {
+  return {
+    id,
+    label,
+    family: "openai",
+    tools: true,
+    vision: "none",
+    json: "openai",
+    reasoning: true,
+    params: OPENAI_PARAMS,
+    lora: false,
+    ...extra,
+  };
+}
+
+/** Every active text-generation model, as of the 2026-05-30 retirements. */
+export const TEXT_MODELS: readonly TextModelSpec[] = [
+  native("@cf/meta/llama-3.3-70b-instruct-fp8-fast", "Llama 3.3 70B Instruct (fp8, fast)", {
+    tools: true,
+    json: "response_format",
+    params: LLAMA33_PARAMS,
+    lora: true,
+    contextWindow: 24_000,
+  }),
+  native("@cf/meta/llama-3.1-8b-instruct-fast", "Llama 3.1 8B Instruct (fast)", {
+    tools: true,
+    json: "response_format",
+    lora: true,
+    contextWindow: 128_000,
+  }),
+  native("@cf/meta/llama-3.1-8b-instruct-fp8", "Llama 3.1 8B Instruct (fp8)", {
+    lora: true,
+    contextWindow: 32_000,
+  }),
+  native("@cf/meta/llama-4-scout-17b-16e-instruct", "Llama 4 Scout 17B 16E Instruct", {
+    tools: true,
+    vision: "content-parts",
+    json: "response_format",
+    contextWindow: 131_000,
+  }),
+  native("@cf/meta/llama-3.2-11b-vision-instruct", "Llama 3.2 11B Vision Instruct", {
+    tools: true,
+    vision: "image-field",
+    json: "response_format",
+    lora: true,
+    contextWindow: 128_000,
+  }),
+  native("@cf/meta/llama-3.2-3b-instruct", "Llama 3.2 3B Instruct", {
+    lora: true,
+    contextWindow: 128_000,
+  }),
+  native("@cf/meta/llama-3.2-1b-instruct", "Llama 3.2 1B Instruct", {
+    lora: true,
+    contextWindow: 60_000,
+  }),
+  native("@cf/meta/llama-guard-3-8b", "Llama Guard 3 8B", {
+    json: "response_format",
+    lora: true,
+    contextWindow: 131_072,
+  }),
+  native("@cf/mistralai/mistral-small-3.1-24b-instruct", "Mistral Small 3.1 24B Instruct", {
+    tools: true,
+    vision: "content-parts",
+    json: "guided_json",
+    contextWindow: 128_000,
+  }),
+  native("@cf/qwen/qwq-32b", "QwQ 32B", {
+    tools: true,
+    vision: "content-parts",
+    json: "guided_json",
+    reasoning: true,
+    contextWindow: 24_000,
+  }),
+  native("@cf/qwen/qwen2.5-coder-32b-instruct", "Qwen 2.5 Coder 32B Instruct", {
+    tools: true,
+    json: "response_format",
+    lora: true,
+    contextWindow: 32_768,
+  }),
+  native("@cf/qwen/qwen3-30b-a3b-fp8", "Qwen3 30B A3B (fp8)", {
+    tools: true,
+    json: "response_format",
+    reasoning: true,
+    contextWindow: 32_768,
+  }),
+  native(
+    "@cf/deepseek-ai/deepseek-r1-distill-qwen-32b",
+    "DeepSeek R1 Distill Qwen 32B",
+    { json: "response_format", reasoning: true, contextWindow: 80_000 },
+  ),
+  native("@cf/ibm-granite/granite-4.0-h-micro", "IBM Granite 4.0 H Micro", {
+    contextWindow: 131_000,
+  }),
+  native("@cf/aisingapore/gemma-sea-lion-v4-27b-it", "Gemma SEA-LION v4 27B IT", {
+    tools: true,
+    json: "response_format",
+    contextWindow: 128_000,
+  }),
+  native("@cf/mistral/mistral-7b-instruct-v0.2-lora", "Mistral 7B Instruct v0.2 (LoRA base)", {
+    lora: true,
+    contextWindow: 15_000,
+  }),
+  native("@cf/google/gemma-2b-it-lora", "Gemma 2B IT (LoRA base)", {
+    lora: true,
+    contextWindow: 8_192,
+  }),
+  native("@cf/google/gemma-7b-it-lora", "Gemma 7B IT (LoRA base)", {
+    lora: true,
+    contextWindow: 3_500,
+  }),
+  native("@cf/meta-llama/llama-2-7b-chat-hf-lora", "Llama 2 7B Chat (LoRA base)", {
+    lora: true,
+    contextWindow: 8_192,
+  }),
+  openai("@cf/openai/gpt-oss-120b", "GPT-OSS 120B", { contextWindow: 128_000 }),
+  openai("@cf/openai/gpt-oss-20b", "GPT-OSS 20B", { contextWindow: 128_000 }),
+  openai("@cf/zai-org/glm-4.7-flash", "GLM 4.7 Flash", { contextWindow: 131_072 }),
+  openai("@cf/zai-org/glm-5.2", "GLM 5.2", { paidOnly: true, contextWindow: 202_752 }),
+  openai("@cf/zai-org/glm-5.3", "GLM 5.3", { contextWindow: 202_752 }),
+  openai("@cf/zai-org/glm-5.3-flash", "GLM 5.3 Flash", { contextWindow: 202_752 }),
+  openai("@cf/moonshotai/kimi-k2.6", "Kimi K2.6", {
+    vision: "content-parts",
+    paidOnly: true,
+    contextWindow: 262_144,
+  }),
+  openai("@cf/moonshotai/kimi-k2.7-code", "Kimi K2.7 Code", {
+    vision: "content-parts",
+    paidOnly: true,
+    contextWindow: 262_144,
+  }),
+  openai("@cf/nvidia/nemotron-3-120b-a12b", "Nemotron 3 120B A12B", {
+    contextWindow: 262_144,
+  }),
+  openai("@cf/google/gemma-4-26b-a4b-it", "Gemma 4 26B A4B IT", {
+    vision: "content-parts",
+    contextWindow: 256_000,
+  }),
+  openai("@cf/deepseek-ai/deepseek-v4-flash-0731", "DeepSeek V4 Flash", {
+    paidOnly: true,
+    contextWindow: 131_072,
+  }),
+  openai("@cf/deepseek-ai/deepseek-v4-pro-0813", "DeepSeek V4 Pro", {
+    paidOnly: true,
+    contextWindow: 131_072,
+  }),
+  openai("@cf/qwen/qwen3.8-27b", "Qwen 3.8 27B", { tools: false, contextWindow: 131_072 }),
+];
+
+const TEXT_BY_ID: ReadonlyMap<string, TextModelSpec> = new Map(
+  TEXT_MODELS.map((m) => [m.id, m]),
+);
+
+const LLAMA_31 = "@cf/meta/llama-3.1-8b-instruct-fast";
+const LLAMA_33 = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+const MISTRAL = "@cf/mistralai/mistral-small-3.1-24b-instruct";
+const QWEN = "@cf/qwen/qwen3-30b-a3b-fp8";
+
+function retiredBatch(
+  date: string,
+  entries: [string, string][],
+): RetiredModel[] {
+  return entries.map(([id, replacement]) => ({ id, retired: date, replacement }));
+}
+
+/** Retired model ids and ids that never existed, each with an active replacement. */
+export const RETIRED_MODELS: readonly RetiredModel[] = [
+  {
+    id: "@cf/mistral/mistral-7b-instruct-v0.2",
+    replacement: MISTRAL,
+    note: "no such model was ever published under @cf/ (its @hf/ twin was retired on 2026-05-30)",
+  },
+  {
+    id: "@cf/moonshotai/kimi-k2.5",
+    retired: "2026-05-30",
+    replacement: "@cf/moonshotai/kimi-k2.6",
+    note: "Cloudflare silently serves kimi-k2.6, at a higher price, under this id",
+  },
+  ...retiredBatch("2026-05-30", [
+    ["@hf/mistral/mistral-7b-instruct-v0.2", MISTRAL],
+    ["@hf/google/gemma-7b-it", "@cf/google/gemma-4-26b-a4b-it"],
+    ["@hf/nousresearch/hermes-2-pro-mistral-7b", LLAMA_33],
+    ["@hf/meta-llama/meta-llama-3-8b-instruct", LLAMA_31],
+    ["@cf/meta/llama-3-8b-instruct", LLAMA_31],
+    ["@cf/meta/llama-3-8b-instruct-awq", LLAMA_31],
+    ["@cf/meta/llama-3.1-8b-instruct", LLAMA_31],
+    ["@cf/meta/llama-3.1-8b-instruct-awq", LLAMA_31],
+    ["@cf/meta/llama-3.1-70b-instruct", LLAMA_33],
+    ["@cf/meta/llama-2-7b-chat-int8", LLAMA_31],
+    ["@cf/meta/llama-2-7b-chat-fp16", LLAMA_31],
+    ["@cf/mistral/mistral-7b-instruct-v0.1", MISTRAL],
+    ["@cf/microsoft/phi-2", "@cf/meta/llama-3.2-3b-instruct"],
+    ["@cf/defog/sqlcoder-7b-2", "@cf/qwen/qwen2.5-coder-32b-instruct"],
+    ["@cf/unum/uform-gen2-qwen-500m", "@cf/meta/llama-4-scout-17b-16e-instruct"],
+    ["@cf/google/gemma-3-12b-it", "@cf/google/gemma-4-26b-a4b-it"],
+    ["@cf/facebook/bart-large-cnn", LLAMA_31],
+  ]),
+  ...retiredBatch("2025-10-01", [
+    ["@hf/thebloke/zephyr-7b-beta-awq", LLAMA_31],
+    ["@hf/thebloke/mistral-7b-instruct-v0.1-awq", MISTRAL],
+    ["@hf/thebloke/llama-2-13b-chat-awq", LLAMA_31],
+    ["@hf/thebloke/openhermes-2.5-mistral-7b-awq", MISTRAL],
+    ["@hf/thebloke/neural-chat-7b-v3-1-awq", LLAMA_31],
+    ["@hf/thebloke/llamaguard-7b-awq", "@cf/meta/llama-guard-3-8b"],
+    ["@hf/thebloke/deepseek-coder-6.7b-base-awq", "@cf/qwen/qwen2.5-coder-32b-instruct"],
+    ["@hf/thebloke/deepseek-coder-6.7b-instruct-awq", "@cf/qwen/qwen2.5-coder-32b-instruct"],
+    ["@cf/deepseek-ai/deepseek-math-7b-instruct", "@cf/qwen/qwq-32b"],
+    ["@cf/openchat/openchat-3.5-0106", LLAMA_31],
+    ["@cf/tiiuae/falcon-7b-instruct", LLAMA_31],
+    ["@cf/thebloke/discolm-german-7b-v1-awq", LLAMA_31],
+    ["@cf/qwen/qwen1.5-0.5b-chat", QWEN],
+    ["@cf/qwen/qwen1.5-1.8b-chat", QWEN],
+    ["@cf/qwen/qwen1.5-7b-chat-awq", QWEN],
+    ["@cf/qwen/qwen1.5-14b-chat-awq", QWEN],
+    ["@cf/tinyllama/tinyllama-1.1b-chat-v1.0", "@cf/meta/llama-3.2-1b-instruct"],
+    ["@hf/nexusflow/starling-lm-7b-beta", LLAMA_31],
+    ["@cf/fblgit/una-cybertron-7b-v2-bf16", LLAMA_31],
+  ]),
+];
+
+const RETIRED_BY_ID: ReadonlyMap<string, RetiredModel> = new Map(
+  RETIRED_MODELS.map((m) => [m.id, m]),
+);
+
+/** The catalog entry of a known active text model, or `undefined`. */
+export function knownTextModel(id: string): TextModelSpec | undefined {
+  return TEXT_BY_ID.get(id);
+}
+
+/** The retirement record of a retired or never-existing model id, or `undefined`. */
+export function retiredModel(id: string): RetiredModel | undefined {
+  return RETIRED_BY_ID.get(id);
+}
+
+/** Whether `id` has the shape of a Workers AI model id (`@cf/...` or `@hf/...`). */
+export function isWorkersAIModelId(id: string): boolean {
+  return /^@(cf|hf)\/[^/\s]+\/[^\s]+$/.test(id);
+}
+
+/** Ids whose wire format is OpenAI Chat Completions even on `/ai/run`. */
+const OPENAI_FAMILY_PREFIXES = [
+  "@cf/openai/",
+  "@cf/zai-org/",
+  "@cf/moonshotai/",
+  "@cf/nvidia/nemotron",
+  "@cf/google/gemma-4",
+  "@cf/deepseek-ai/deepseek-v4",
+  "@cf/qwen/qwen3.8",
+];
+
+/**
+ * The text spec for any id: the catalog entry when known, otherwise a
+ * conservative guess (no tools, no images, no JSON mode) in the family the id's
+ * publisher uses.
+ */
+export function textModelSpec(id: string): TextModelSpec {
+  const known = TEXT_BY_ID.get(id);
+  if (known) return known;
+  const isOpenAI = OPENAI_FAMILY_PREFIXES.some((p) => id.startsWith(p));
+  const label = `Workers AI ${id.replace(/^@(cf|hf)\//, "")}`;
+  return isOpenAI
+    ? openai(id, label, { tools: false, json: "none", reasoning: true })
+    : native(id, label);
+}

@@ -1,0 +1,723 @@
+/**
+ * Text generation: Genkit requests to the Workers AI wire formats (native
+ * `{messages}` and OpenAI Chat Completions) and their answers back to Genkit
+ * messages, chunks and usage. Translation only: sending is `client.ts`.
+ *
+ * @module
+ */
+import {
+  GenerationCommonConfigSchema,
+  GenkitError,
+  type MessageData,
+  type Part,
+  z,
+} from "genkit";
+import { parsePartialJson } from "genkit/extract";
+import type {
+  GenerateRequest,
+  GenerateResponseChunkData,
+  GenerateResponseData,
+  GenerationUsage,
+  ModelAction,
+  ModelInfo,
+  ToolDefinition,
+} from "genkit/model";
+import { model } from "genkit/plugin";
+import type { RangedParam, TextModelSpec } from "../catalog.ts";
+import type { StreamItem, WorkersAIClient } from "../client.ts";
+import { cutAtStop, splitThinking, StopCutter, ThinkSplitter } from "./text_split.ts";
+
+/** Config of every Workers AI text model (camelCase; ranges are checked per model). */
+export const TextConfigSchema = GenerationCommonConfigSchema.extend({
+  seed: z.number().int().describe("Random seed for reproducible sampling.").optional(),
+  repetitionPenalty: z.number().describe("Penalty for repeated tokens (native models).")
+    .optional(),
+  frequencyPenalty: z.number().describe("Penalty growing with a token's frequency so far.")
+    .optional(),
+  presencePenalty: z.number().describe("Penalty for tokens that appeared at all so far.")
+    .optional(),
+  raw: z.boolean().describe("Send the prompt without the chat template (native models).")
+    .optional(),
+  lora: z.string().describe("A LoRA adapter (fine-tune) id or name, for models that take one.")
+    .optional(),
+  reasoningEffort: z.enum(["low", "medium", "high"])
+    .describe("How much the model thinks before answering (OpenAI-family models).").optional(),
+});
+
+/** The config type of Workers AI text models. */
+export type TextConfig = z.infer<typeof TextConfigSchema>;
+
+const WIRE_NAMES: Readonly<Record<RangedParam, string>> = {
+  temperature: "temperature",
+  maxOutputTokens: "max_tokens",
+  topP: "top_p",
+  topK: "top_k",
+  seed: "seed",
+  repetitionPenalty: "repetition_penalty",
+  frequencyPenalty: "frequency_penalty",
+  presencePenalty: "presence_penalty",
+};
+const RANGED = Object.keys(WIRE_NAMES) as RangedParam[];
+const HANDLED = new Set<string>([
+  ...RANGED,
+  "stopSequences",
+  "raw",
+  "lora",
+  "reasoningEffort",
+  "version",
+  "apiKey",
+]);
+
+/** Native models default to 256 output tokens when `max_tokens` is not sent. */
+const NATIVE_DEFAULT_MAX_TOKENS = 256;
+
+const schemaCache = new WeakMap<TextModelSpec, z.ZodTypeAny>();
+
+/** The config schema shown for one model: only the parameters it takes, with its ranges. */
+export function configSchemaFor(spec: TextModelSpec): z.ZodTypeAny {
+  let schema = schemaCache.get(spec);
+  if (schema) return schema;
+  const shape: Record<string, z.ZodTypeAny> = {};
+  const omit: Record<string, true> = {};
+  for (const p of RANGED) {
+    const r = spec.params[p];
+    if (!r) {
+      omit[p] = true;
+      continue;
+    }
+    let n = r.int ? z.number().int() : z.number();
+    n = n.min(r.min).max(r.max);
+    const base = TextConfigSchema.shape[p] as z.ZodOptional<z.ZodNumber>;
+    shape[p] = n.describe(base.description ?? p).optional();
+  }
+  if (spec.family === "openai") {
+    omit.raw = true;
+    omit.lora = true;
+  } else {
+    omit.reasoningEffort = true;
+    if (!spec.lora) omit.lora = true;
+  }
+  schema = TextConfigSchema.omit(omit as Record<never, true>).extend(shape);
+  schemaCache.set(spec, schema);
+  return schema;
+}
+
+/** What Genkit's Developer UI and middleware should know about a model. */
+export function textModelInfo(spec: TextModelSpec): ModelInfo {
+  return {
+    label: `Cloudflare Workers AI - ${spec.label}`,
+    stage: spec.beta ? "unstable" : "stable",
+    supports: {
+      multiturn: true,
+      systemRole: true,
+      media: spec.vision !== "none",
+      tools: spec.tools,
+      toolChoice: spec.tools,
+      output: ["text"],
+      constrained: "none",
+    },
+  };
+}
+
+function invalid(message: string, detail?: unknown): GenkitError {
+  return new GenkitError({ status: "INVALID_ARGUMENT", message, detail });
+}
+
+/**
+ * Checks a request's config against the model's documented parameters and
+ * ranges (Genkit does not validate config) and returns it typed.
+ */
+export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig {
+  if (config === undefined || config === null) return {};
+  if (typeof config !== "object") {
+    throw invalid(`The config for ${spec.id} must be an object.`);
+  }
+  const c = config as Record<string, unknown>;
+  for (const p of RANGED) {
+    const v = c[p];
+    if (v === undefined || v === null) continue;
+    const r = spec.params[p];
+    if (!r) {
+      throw invalid(
+        `config.${p} is not supported by ${spec.id}: its API has no ${WIRE_NAMES[p]} parameter. ` +
+          "Remove it, or choose a model that takes it.",
+      );
+    }
+    if (typeof v !== "number" || !Number.isFinite(v) || v < r.min || v > r.max || (r.int && !Number.isInteger(v))) {
+      throw invalid(
+        `config.${p} = ${JSON.stringify(v)} is out of range for ${spec.id}: it must be ${
+          r.int ? "a whole number" : "a number"
+        } from ${r.min} to ${r.max}.`,
+      );
+    }
+  }
+  const stops = c.stopSequences;
+  if (stops !== undefined && (!Array.isArray(stops) || stops.some((s) => typeof s !== "string"))) {
+    throw invalid(`config.stopSequences for ${spec.id} must be an array of strings.`);
+  }
+  if (c.raw !== undefined && typeof c.raw !== "boolean") {
+    throw invalid(`config.raw for ${spec.id} must be true or false.`);
+  }
+  if (c.raw !== undefined && spec.family === "openai") {
+    throw invalid(`config.raw is not supported by ${spec.id} (an OpenAI-format model has no raw prompt mode).`);
+  }
+  if (c.lora !== undefined) {
+    if (typeof c.lora !== "string" || c.lora === "") {
+      throw invalid(`config.lora for ${spec.id} must be a non-empty string.`);
+    }
+    if (!spec.lora) {
+      throw invalid(
+        `config.lora is not supported by ${spec.id}: it takes no LoRA adapters. ` +
+          "Use a LoRA base model such as @cf/mistral/mistral-7b-instruct-v0.2-lora.",
+      );
+    }
+  }
+  if (c.reasoningEffort !== undefined) {
+    if (!["low", "medium", "high"].includes(c.reasoningEffort as string)) {
+      throw invalid(`config.reasoningEffort for ${spec.id} must be "low", "medium" or "high".`);
+    }
+    if (spec.family !== "openai") {
+      throw invalid(`config.reasoningEffort is not supported by ${spec.id}; only OpenAI-format models take it.`);
+    }
+  }
+  return c as TextConfig;
+}
+
+// ---------------------------------------------------------------------------
+// Request translation
+
+/** A Workers AI chat message. */
+export interface WireMessage {
+  role: string;
+  content: string | WireContentPart[] | null;
+  tool_calls?: WireToolCall[];
+  tool_call_id?: string;
+  name?: string;
+}
+
+/** An OpenAI-style content part (text or image). */
+export type WireContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string } };
+
+/** A tool call as sent back to Workers AI in the history. */
+export interface WireToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+const ROLE: Readonly<Record<string, string>> = {
+  system: "system",
+  user: "user",
+  model: "assistant",
+  tool: "tool",
+};
+
+function textOf(content: Part[]): string {
+  let s = "";
+  for (const p of content) if (p.text !== undefined) s += p.text;
+  return s;
+}
+
+/** Genkit messages to Workers AI `messages` (plus a top-level `image` for models that take one). */
+export function toWireMessages(
+  spec: TextModelSpec,
+  messages: MessageData[],
+): { messages: WireMessage[]; image?: string } {
+  const out: WireMessage[] = [];
+  let image: string | undefined;
+  for (const m of messages) {
+    const role = ROLE[m.role];
+    if (m.role === "tool") {
+      for (const p of m.content) {
+        if (!p.toolResponse) continue;
+        const r = p.toolResponse;
+        out.push({
+          role: "tool",
+          tool_call_id: r.ref ?? r.name,
+          name: r.name,
+          content: typeof r.output === "string" ? r.output : JSON.stringify(r.output ?? null),
+        });
+      }
+      continue;
+    }
+    const media = m.content.filter((p) => p.media);
+    const calls = m.content.filter((p) => p.toolRequest);
+    const text = textOf(m.content);
+    if (media.length > 0) {
+      if (spec.vision === "none") {
+        throw invalid(
+          `${spec.id} does not take images, but the ${m.role} message has ${media.length} media part(s). ` +
+            "Use a vision model such as @cf/meta/llama-4-scout-17b-16e-instruct.",
+        );
+      }
+      if (m.role !== "user") {
+        throw invalid(`${spec.id} takes images only in user messages, not in ${m.role} messages.`);
+      }
+      const urls = media.map((p) => checkImage(spec, p.media!.url, p.media!.contentType));
+      if (spec.vision === "image-field") {
+        if (urls.length > 1 || image !== undefined) {
+          throw invalid(`${spec.id} takes a single image per request; ${urls.length} were given.`);
+        }
+        image = urls[0];
+        out.push({ role, content: text });
+      } else {
+        const parts: WireContentPart[] = [];
+        if (text) parts.push({ type: "text", text });
+        for (const url of urls) parts.push({ type: "image_url", image_url: { url } });
+        out.push({ role, content: parts });
+      }
+      continue;
+    }
+    const msg: WireMessage = { role, content: text };
+    if (calls.length > 0) {
+      msg.tool_calls = calls.map((p) => ({
+        id: p.toolRequest!.ref ?? newCallId(),
+        type: "function",
+        function: {
+          name: p.toolRequest!.name,
+          arguments: JSON.stringify(p.toolRequest!.input ?? {}),
+        },
+      }));
+    }
+    out.push(msg);
+  }
+  return image === undefined ? { messages: out } : { messages: out, image };
+}
+
+const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"]);
+
+function checkImage(spec: TextModelSpec, url: string, contentType?: string): string {
+  const m = /^data:([^;,]+)[;,]/.exec(url);
+  if (!m) {
+    throw invalid(
+      `${spec.id} takes images only as data: URLs (Workers AI does not fetch URLs); got ${
+        url.slice(0, 40)
+      }… Download the image first.`,
+    );
+  }
+  const type = (contentType ?? m[1]).toLowerCase();
+  if (!IMAGE_TYPES.has(type)) {
+    throw invalid(`${spec.id} cannot take media of type ${type}; it takes PNG, JPEG, WebP or GIF images.`);
+  }
+  return url;
+}
+
+/** Workers AI requires `type` and `description` on every tool parameter; fill what the schema lacks. */
+export function toolParameters(schema: Record<string, unknown> | undefined): Record<string, unknown> {
+  const s = { ...(schema ?? {}) };
+  if (s.type === undefined) s.type = "object";
+  const props = (s.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const filled: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(props)) {
+    const p = { ...prop };
+    if (p.type === undefined) p.type = inferType(p);
+    if (p.description === undefined) p.description = name;
+    filled[name] = p;
+  }
+  s.properties = filled;
+  delete s.$schema;
+  return s;
+}
+
+function inferType(p: Record<string, unknown>): string {
+  const alts = (p.anyOf ?? p.oneOf) as Record<string, unknown>[] | undefined;
+  const first = alts?.find((a) => typeof a.type === "string" && a.type !== "null");
+  if (first) return first.type as string;
+  if (Array.isArray(p.enum) && p.enum.every((e) => typeof e === "number")) return "number";
+  if (p.properties) return "object";
+  if (p.items) return "array";
+  return "string";
+}
+
+function toWireTools(tools: ToolDefinition[]): unknown[] {
+  return tools.map((t) => ({
+    type: "function",
+    function: {
+      name: t.name,
+      description: t.description,
+      parameters: toolParameters(t.inputSchema as Record<string, unknown> | undefined),
+    },
+  }));
+}
+
+/** Builds the request body for one Genkit request. */
+export function toWireBody(
+  spec: TextModelSpec,
+  request: GenerateRequest,
+  config: TextConfig,
+  stream: boolean,
+): Record<string, unknown> {
+  const { messages, image } = toWireMessages(spec, request.messages);
+  const body: Record<string, unknown> = { messages };
+  if (image !== undefined) body.image = image;
+  for (const p of RANGED) {
+    const v = config[p];
+    if (v !== undefined && v !== null) body[WIRE_NAMES[p]] = v;
+  }
+  if (spec.family === "openai") {
+    if (config.stopSequences?.length) body.stop = config.stopSequences;
+    if (config.reasoningEffort) body.reasoning_effort = config.reasoningEffort;
+  } else {
+    if (config.raw !== undefined) body.raw = config.raw;
+    if (config.lora !== undefined) body.lora = config.lora;
+  }
+  // Keys the caller set that this plugin does not know go to the API verbatim:
+  // nothing the caller set is dropped.
+  for (const [k, v] of Object.entries(config)) {
+    if (!HANDLED.has(k) && v !== undefined) body[k] = v;
+  }
+  const tools = request.tools ?? [];
+  if (tools.length > 0) {
+    if (!spec.tools) {
+      throw invalid(
+        `${spec.id} does not support tool calling, but ${tools.length} tool(s) were given. ` +
+          "Use a model with tools, such as @cf/meta/llama-3.3-70b-instruct-fp8-fast.",
+      );
+    }
+    body.tools = toWireTools(tools);
+  }
+  if (request.toolChoice) {
+    if (tools.length === 0 && request.toolChoice === "required") {
+      throw invalid(`toolChoice "required" for ${spec.id} needs at least one tool.`);
+    }
+    if (tools.length > 0) {
+      // "required" only advises reasoning models (it "fails open" on QwQ and
+      // Gemma 4): force the function by name when there is a single tool.
+      body.tool_choice = request.toolChoice === "required" && tools.length === 1 && spec.reasoning
+        ? { type: "function", function: { name: tools[0].name } }
+        : request.toolChoice;
+    }
+  }
+  if (stream) {
+    body.stream = true;
+    if (spec.family === "openai") body.stream_options = { include_usage: true };
+  }
+  return body;
+}
+
+// ---------------------------------------------------------------------------
+// Response translation
+
+interface WireUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number };
+}
+
+/** A Workers AI answer reduced to what Genkit needs. */
+export interface ParsedAnswer {
+  /** The answer text. */
+  text: string;
+  /** Reasoning text, if any. */
+  reasoning: string;
+  /** Tool requests. */
+  toolRequests: Part[];
+  /** Wire usage, if reported. */
+  usage?: WireUsage;
+  /** Wire finish reason, if reported. */
+  finishReason?: string;
+}
+
+/** A call id that every Workers AI model accepts back (mistral-small-3.1 needs 9 alphanumerics). */
+export function newCallId(): string {
+  const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  let id = "";
+  for (const b of bytes) id += chars[b % chars.length];
+  return id;
+}
+
+function parseArguments(args: unknown): unknown {
+  if (typeof args !== "string") return args ?? {};
+  if (args.trim() === "") return {};
+  try {
+    return JSON.parse(args);
+  } catch {
+    return parsePartialJson(args) ?? args;
+  }
+}
+
+/**
+ * Normalises the tool-call shapes of Workers AI: flat `{name, arguments:
+ * object}` (native), `{id, type, function:{name, arguments: object}}`
+ * (llama-4-scout) and `{id, type, function:{name, arguments: string}}`
+ * (OpenAI family).
+ */
+export function toToolRequests(calls: unknown): Part[] {
+  if (!Array.isArray(calls)) return [];
+  const out: Part[] = [];
+  for (const c of calls as Record<string, unknown>[]) {
+    const fn = (c.function ?? c) as Record<string, unknown>;
+    if (typeof fn.name !== "string" || fn.name === "") continue;
+    out.push({
+      toolRequest: {
+        name: fn.name,
+        ref: typeof c.id === "string" && c.id !== "" ? c.id : newCallId(),
+        input: parseArguments(fn.arguments ?? fn.parameters),
+      },
+    });
+  }
+  return out;
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  // JSON mode may answer `response` as an object or a number, not a string.
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Reads either text family (and the hybrid `response: null` + `choices`). */
+export function parseAnswer(result: unknown): ParsedAnswer {
+  const r = (result ?? {}) as Record<string, unknown>;
+  const choices = r.choices as Record<string, unknown>[] | undefined;
+  if (Array.isArray(choices) && choices.length > 0) {
+    const choice = choices[0];
+    const message = (choice.message ?? {}) as Record<string, unknown>;
+    return {
+      text: stringify(message.content ?? choice.text),
+      reasoning: stringify(message.reasoning ?? message.reasoning_content),
+      toolRequests: toToolRequests(message.tool_calls),
+      usage: r.usage as WireUsage | undefined,
+      finishReason: choice.finish_reason as string | undefined,
+    };
+  }
+  const raw = stringify(r.response ?? r.response_text);
+  const split = splitThinking(raw);
+  return {
+    text: split.text,
+    reasoning: stringify(r.reasoning ?? r.reasoning_content) + split.reasoning,
+    toolRequests: toToolRequests(r.tool_calls),
+    usage: r.usage as WireUsage | undefined,
+    finishReason: r.finish_reason as string | undefined,
+  };
+}
+
+/** Wire usage to Genkit usage. */
+export function toUsage(u: WireUsage | undefined): GenerationUsage {
+  if (!u) return {};
+  const usage: GenerationUsage = {};
+  if (u.prompt_tokens !== undefined) usage.inputTokens = u.prompt_tokens;
+  if (u.completion_tokens !== undefined) usage.outputTokens = u.completion_tokens;
+  if (u.total_tokens !== undefined) usage.totalTokens = u.total_tokens;
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  if (cached !== undefined) usage.cachedContentTokens = cached;
+  const thoughts = u.completion_tokens_details?.reasoning_tokens;
+  if (thoughts !== undefined) usage.thoughtsTokens = thoughts;
+  return usage;
+}
+
+type FinishReason = GenerateResponseData["finishReason"];
+
+function finishReason(
+  spec: TextModelSpec,
+  config: TextConfig,
+  answer: { finishReason?: string; usage?: WireUsage },
+  stoppedByClient: boolean,
+): FinishReason {
+  if (stoppedByClient) return "stop";
+  switch (answer.finishReason) {
+    case "length":
+    case "max_tokens":
+      return "length";
+    case "content_filter":
+      return "blocked";
+    case "stop":
+    case "eos":
+    case "tool_calls":
+    case "function_call":
+      return "stop";
+  }
+  // Native answers carry no finish reason: the model stopped on max_tokens
+  // when it produced exactly that many tokens.
+  const limit = config.maxOutputTokens ??
+    (spec.family === "native" ? NATIVE_DEFAULT_MAX_TOKENS : undefined);
+  const produced = answer.usage?.completion_tokens;
+  if (limit !== undefined && produced !== undefined && produced >= limit) return "length";
+  return answer.finishReason === undefined ? "stop" : "other";
+}
+
+function messageContent(reasoning: string, text: string, toolRequests: Part[]): Part[] {
+  const content: Part[] = [];
+  if (reasoning) content.push({ reasoning });
+  if (text || toolRequests.length === 0) content.push({ text });
+  content.push(...toolRequests);
+  return content;
+}
+
+/** Client-side stop sequences apply where the model has no `stop` parameter. */
+function clientStops(spec: TextModelSpec, config: TextConfig): string[] {
+  return spec.family === "native" ? (config.stopSequences ?? []) : [];
+}
+
+function toResponse(
+  spec: TextModelSpec,
+  config: TextConfig,
+  answer: ParsedAnswer,
+): GenerateResponseData {
+  const stops = clientStops(spec, config);
+  const cut = stops.length > 0 ? cutAtStop(answer.text, stops) : { text: answer.text, stopped: false };
+  return {
+    message: {
+      role: "model",
+      content: messageContent(answer.reasoning, cut.text, answer.toolRequests),
+    },
+    finishReason: finishReason(spec, config, answer, cut.stopped),
+    usage: toUsage(answer.usage),
+  };
+}
+
+/** Accumulates streamed tool-call deltas by index. */
+interface PendingCall {
+  id?: string;
+  name: string;
+  args: string;
+  object?: unknown;
+}
+
+async function streamAnswer(
+  spec: TextModelSpec,
+  config: TextConfig,
+  items: AsyncIterable<StreamItem>,
+  sendChunk: (chunk: GenerateResponseChunkData) => void,
+): Promise<GenerateResponseData> {
+  const splitter = spec.family === "native" ? new ThinkSplitter() : undefined;
+  const stops = clientStops(spec, config);
+  const cutter = stops.length > 0 ? new StopCutter(stops) : undefined;
+  let text = "";
+  let reasoning = "";
+  let usage: WireUsage | undefined;
+  let wireFinish: string | undefined;
+  const calls: PendingCall[] = [];
+
+  const emit = (reasoningDelta: string, textDelta: string) => {
+    if (cutter) textDelta = cutter.push(textDelta);
+    const content: Part[] = [];
+    if (reasoningDelta) {
+      reasoning += reasoningDelta;
+      content.push({ reasoning: reasoningDelta });
+    }
+    if (textDelta) {
+      text += textDelta;
+      content.push({ text: textDelta });
+    }
+    if (content.length > 0) sendChunk({ content });
+  };
+  const addText = (delta: string) => {
+    if (!splitter) return emit("", delta);
+    const s = splitter.push(delta);
+    emit(s.reasoning, s.text);
+  };
+  const addCalls = (deltas: unknown) => {
+    if (!Array.isArray(deltas) || deltas.length === 0) return;
+    const partial: Part[] = [];
+    deltas.forEach((d: Record<string, unknown>, i) => {
+      const fn = (d.function ?? d) as Record<string, unknown>;
+      const index = typeof d.index === "number" ? d.index : calls.length > 0 && !fn.name ? calls.length - 1 : i;
+      const call = calls[index] ??= { name: "", args: "" };
+      if (typeof d.id === "string" && d.id) call.id = d.id;
+      if (typeof fn.name === "string" && fn.name) call.name = fn.name;
+      const args = fn.arguments ?? fn.parameters;
+      if (typeof args === "string") call.args += args;
+      else if (args !== undefined && args !== null) call.object = args;
+      call.id ??= newCallId();
+      if (call.name) {
+        partial.push({
+          toolRequest: {
+            name: call.name,
+            ref: call.id,
+            input: call.object ?? parsePartialJson(call.args || "{}"),
+            partial: true,
+          },
+        });
+      }
+    });
+    if (partial.length > 0) sendChunk({ content: partial });
+  };
+
+  for await (const item of items) {
+    if (item.type === "result") {
+      // A JSON answer to a streaming request: deliver it as one chunk.
+      const answer = parseAnswer(item.data);
+      const response = toResponse(spec, config, answer);
+      sendChunk({ content: response.message!.content });
+      return response;
+    }
+    const ev = item.data;
+    if (ev.usage) usage = ev.usage as WireUsage;
+    const choices = ev.choices as Record<string, unknown>[] | undefined;
+    if (Array.isArray(choices)) {
+      for (const choice of choices) {
+        const delta = (choice.delta ?? choice.message ?? {}) as Record<string, unknown>;
+        const r = delta.reasoning ?? delta.reasoning_content;
+        const c = delta.content ?? choice.text;
+        if ((typeof r === "string" && r) || (typeof c === "string" && c)) {
+          emit(typeof r === "string" ? r : "", typeof c === "string" ? c : "");
+        }
+        addCalls(delta.tool_calls);
+        if (choice.finish_reason) wireFinish = choice.finish_reason as string;
+      }
+    } else {
+      const r = ev.response;
+      if (typeof r === "string" && r) addText(r);
+      else if (r !== undefined && r !== null && typeof r !== "string") addText(JSON.stringify(r));
+      addCalls(ev.tool_calls);
+    }
+    if (typeof ev.finish_reason === "string") wireFinish = ev.finish_reason;
+    if (cutter?.stopped) break; // ends the HTTP stream too
+  }
+  if (splitter) {
+    const s = splitter.flush();
+    emit(s.reasoning, s.text);
+  }
+  if (cutter && !cutter.stopped) {
+    const rest = cutter.flush();
+    if (rest) {
+      text += rest;
+      sendChunk({ content: [{ text: rest }] });
+    }
+  }
+  const toolRequests: Part[] = calls.filter((c) => c.name).map((c) => ({
+    toolRequest: {
+      name: c.name,
+      ref: c.id ?? newCallId(),
+      input: c.object ?? parseArguments(c.args),
+    },
+  }));
+  return {
+    message: { role: "model", content: messageContent(reasoning, text, toolRequests) },
+    finishReason: finishReason(spec, config, { finishReason: wireFinish, usage }, !!cutter?.stopped),
+    usage: toUsage(usage),
+  };
+}
+
+/** Defines the Genkit model action `cloudflare-ai/<id>` for one text model. */
+export function defineTextModel(
+  spec: TextModelSpec,
+  client: WorkersAIClient,
+  actionName: string,
+): ModelAction {
+  const info = textModelInfo(spec);
+  return model(
+    {
+      name: actionName,
+      label: info.label,
+      supports: info.supports,
+      configSchema: configSchemaFor(spec),
+      use: [],
+    },
+    async (request, { streamingRequested, sendChunk, abortSignal }) => {
+      const config = validateConfig(spec, request.config);
+      const body = toWireBody(spec, request, config, streamingRequested);
+      const call = { signal: abortSignal, apiToken: config.apiKey };
+      if (!streamingRequested) {
+        const result = await client.run(spec.id, body, call);
+        return toResponse(spec, config, parseAnswer(result));
+      }
+      return await streamAnswer(spec, config, client.stream(spec.id, body, call), sendChunk);
+    },
+  );
+}
