@@ -19,8 +19,8 @@
  */
 export {
   checkModelId,
-  cloudflareAI,
   type CloudflareAI,
+  cloudflareAI,
   type CloudflareAIOptions,
   type CloudflareAIPlugin,
   PLUGIN_NAME,
@@ -28,12 +28,13 @@ export {
 export type { AiBinding, GatewayOptions } from "./src/client.ts";
 export { type TextConfig, TextConfigSchema } from "./src/models/text.ts";
 export type { CloudflareErrorDetail, CloudflareErrorItem } from "./src/errors.ts";
+export type { ModelInfo, ModelRef, ZodSchema } from "./src/refs.ts";
 export {
   type JsonMode,
   type ParamRange,
   type RangedParam,
-  type RetiredModel,
   RETIRED_MODELS,
+  type RetiredModel,
   TEXT_MODELS,
   type TextFamily,
   type TextModelSpec,

@@ -193,7 +193,8 @@ export class WorkersAIClient {
           if (done) {
             throw new GenkitError({
               status: "UNAVAILABLE",
-              message: `Workers AI stream for ${model} ended before [DONE]: the answer is incomplete. ` +
+              message:
+                `Workers AI stream for ${model} ended before [DONE]: the answer is incomplete. ` +
                 "The connection was cut; try again.",
               detail: { model },
             });
@@ -362,7 +363,9 @@ export class WorkersAIClient {
       throw workersAIError({
         model,
         httpStatus: response.status,
-        bodyText: `HTTP ${response.status} with a body that is not valid JSON: ${text.slice(0, 200)}`,
+        bodyText: `HTTP ${response.status} with a body that is not valid JSON: ${
+          text.slice(0, 200)
+        }`,
         secrets: this.#secrets,
       });
     }
@@ -469,7 +472,9 @@ export function parseRetryAfter(value: string | null): number | undefined {
 
 function bindingHttpStatus(code: number): number {
   if (code === 3040 || code === 3036 || code === 4006) return 429;
-  if (code >= 5000 && code < 5100) return code === 5016 || code === 5018 || code === 5035 ? 403 : 400;
+  if (code >= 5000 && code < 5100) {
+    return code === 5016 || code === 5018 || code === 5035 ? 403 : 400;
+  }
   return 500;
 }
 

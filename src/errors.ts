@@ -136,7 +136,7 @@ function hint(errors: CloudflareErrorItem[], httpStatus: number | undefined): st
       "(https://dash.cloudflare.com/?to=/:account/workers/plans) or choose a model the free plan serves.";
   }
   if (codes.has(5016)) {
-    return "Accept the Llama 3.2 license once for this account: POST {\"prompt\":\"agree\"} to " +
+    return 'Accept the Llama 3.2 license once for this account: POST {"prompt":"agree"} to ' +
       "/ai/run/@cf/meta/llama-3.2-11b-vision-instruct (for example with curl and your API token), then retry.";
   }
   if (codes.has(5007) || codes.has(3042)) {

@@ -5,17 +5,23 @@
  * @module
  */
 import { GenkitError } from "genkit";
-import { modelRef, type ModelReference } from "genkit/model";
+import { modelRef } from "genkit/model";
 import {
-  genkitPluginV2,
   type GenkitPluginV2,
+  genkitPluginV2,
   modelActionMetadata,
   type ResolvableAction,
 } from "genkit/plugin";
 import process from "node:process";
 import { isWorkersAIModelId, retiredModel, TEXT_MODELS, textModelSpec } from "./catalog.ts";
 import { type AiBinding, type GatewayOptions, WorkersAIClient } from "./client.ts";
-import { defineTextModel, TextConfigSchema, type TextConfig, textModelInfo } from "./models/text.ts";
+import type { ModelRef } from "./refs.ts";
+import {
+  defineTextModel,
+  type TextConfig,
+  TextConfigSchema,
+  textModelInfo,
+} from "./models/text.ts";
 
 /** The plugin's name, and the prefix of every action it defines. */
 export const PLUGIN_NAME = "cloudflare-ai";
@@ -80,7 +86,7 @@ export interface CloudflareAI {
    * Throws `NOT_FOUND` for a retired model (naming its replacement) and
    * `INVALID_ARGUMENT` for an id that is not `@cf/...` or `@hf/...`.
    */
-  model(id: string, config?: TextConfig): ModelReference<typeof TextConfigSchema>;
+  model(id: string, config?: TextConfig): ModelRef<TextConfig>;
 }
 
 /**
@@ -184,7 +190,7 @@ function plugin(options: CloudflareAIOptions = {}): CloudflareAIPlugin {
   });
 }
 
-function model(id: string, config?: TextConfig): ModelReference<typeof TextConfigSchema> {
+function model(id: string, config?: TextConfig): ModelRef<TextConfig> {
   checkModelId(id);
   return modelRef({
     name: `${PLUGIN_NAME}/${id}`,

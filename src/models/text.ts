@@ -5,13 +5,7 @@
  *
  * @module
  */
-import {
-  GenerationCommonConfigSchema,
-  GenkitError,
-  type MessageData,
-  type Part,
-  z,
-} from "genkit";
+import { GenerationCommonConfigSchema, GenkitError, type MessageData, type Part, z } from "genkit";
 import { parsePartialJson } from "genkit/extract";
 import type {
   GenerateRequest,
@@ -25,10 +19,10 @@ import type {
 import { model } from "genkit/plugin";
 import type { RangedParam, TextModelSpec } from "../catalog.ts";
 import type { StreamItem, WorkersAIClient } from "../client.ts";
+import type { ZodSchema } from "../refs.ts";
 import { cutAtStop, splitThinking, StopCutter, ThinkSplitter } from "./text_split.ts";
 
-/** Config of every Workers AI text model (camelCase; ranges are checked per model). */
-export const TextConfigSchema = GenerationCommonConfigSchema.extend({
+const textConfigSchema = GenerationCommonConfigSchema.extend({
   seed: z.number().int().describe("Random seed for reproducible sampling.").optional(),
   repetitionPenalty: z.number().describe("Penalty for repeated tokens (native models).")
     .optional(),
@@ -44,8 +38,51 @@ export const TextConfigSchema = GenerationCommonConfigSchema.extend({
     .describe("How much the model thinks before answering (OpenAI-family models).").optional(),
 });
 
-/** The config type of Workers AI text models. */
-export type TextConfig = z.infer<typeof TextConfigSchema>;
+/** Config of Workers AI text models (camelCase, as Genkit's common config). */
+export interface TextConfig {
+  /** Sampling temperature; the range depends on the model (e.g. 0-5 native, 0-2 OpenAI-format). */
+  temperature?: number;
+  /** Most tokens to generate (`max_tokens`); native models default to 256. */
+  maxOutputTokens?: number;
+  /** Top-k sampling (`top_k`, native models). */
+  topK?: number;
+  /** Nucleus sampling (`top_p`). */
+  topP?: number;
+  /** Stop sequences: sent as `stop` where the model takes it, applied by the plugin otherwise. */
+  stopSequences?: string[];
+  /** Random seed for reproducible sampling. */
+  seed?: number;
+  /** Penalty for repeated tokens (`repetition_penalty`, native models). */
+  repetitionPenalty?: number;
+  /** Penalty growing with a token's frequency so far (`frequency_penalty`). */
+  frequencyPenalty?: number;
+  /** Penalty for tokens that appeared at all so far (`presence_penalty`). */
+  presencePenalty?: number;
+  /** Send the prompt without the chat template (native models). */
+  raw?: boolean;
+  /** A LoRA adapter (fine-tune) id or name, for models that take one. */
+  lora?: string;
+  /** How much an OpenAI-format model thinks before answering (`reasoning_effort`). */
+  reasoningEffort?: "low" | "medium" | "high";
+  /** A token that replaces the plugin's API token for this call. */
+  apiKey?: string;
+  /** Unused by Workers AI. */
+  version?: string;
+  /** Any other key is sent to the API verbatim (e.g. `chat_template_kwargs`). */
+  [key: string]: unknown;
+}
+
+/**
+ * Config schema of every Workers AI text model. Ranges are checked per model
+ * before any request; keys it does not know are sent to the API verbatim.
+ *
+ * @example
+ * ```ts
+ * import { TextConfigSchema } from "@x/cloudflare-ai";
+ * TextConfigSchema.parse({ temperature: 0.2, maxOutputTokens: 200, seed: 7 });
+ * ```
+ */
+export const TextConfigSchema: ZodSchema = textConfigSchema;
 
 const WIRE_NAMES: Readonly<Record<RangedParam, string>> = {
   temperature: "temperature",
@@ -87,7 +124,7 @@ export function configSchemaFor(spec: TextModelSpec): z.ZodTypeAny {
     }
     let n = r.int ? z.number().int() : z.number();
     n = n.min(r.min).max(r.max);
-    const base = TextConfigSchema.shape[p] as z.ZodOptional<z.ZodNumber>;
+    const base = textConfigSchema.shape[p] as z.ZodOptional<z.ZodNumber>;
     shape[p] = n.describe(base.description ?? p).optional();
   }
   if (spec.family === "openai") {
@@ -97,7 +134,7 @@ export function configSchemaFor(spec: TextModelSpec): z.ZodTypeAny {
     omit.reasoningEffort = true;
     if (!spec.lora) omit.lora = true;
   }
-  schema = TextConfigSchema.omit(omit as Record<never, true>).extend(shape);
+  schema = textConfigSchema.omit(omit as Record<never, true>).extend(shape);
   schemaCache.set(spec, schema);
   return schema;
 }
@@ -143,7 +180,10 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
           "Remove it, or choose a model that takes it.",
       );
     }
-    if (typeof v !== "number" || !Number.isFinite(v) || v < r.min || v > r.max || (r.int && !Number.isInteger(v))) {
+    if (
+      typeof v !== "number" || !Number.isFinite(v) || v < r.min || v > r.max ||
+      (r.int && !Number.isInteger(v))
+    ) {
       throw invalid(
         `config.${p} = ${JSON.stringify(v)} is out of range for ${spec.id}: it must be ${
           r.int ? "a whole number" : "a number"
@@ -159,7 +199,9 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
     throw invalid(`config.raw for ${spec.id} must be true or false.`);
   }
   if (c.raw !== undefined && spec.family === "openai") {
-    throw invalid(`config.raw is not supported by ${spec.id} (an OpenAI-format model has no raw prompt mode).`);
+    throw invalid(
+      `config.raw is not supported by ${spec.id} (an OpenAI-format model has no raw prompt mode).`,
+    );
   }
   if (c.lora !== undefined) {
     if (typeof c.lora !== "string" || c.lora === "") {
@@ -177,7 +219,9 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
       throw invalid(`config.reasoningEffort for ${spec.id} must be "low", "medium" or "high".`);
     }
     if (spec.family !== "openai") {
-      throw invalid(`config.reasoningEffort is not supported by ${spec.id}; only OpenAI-format models take it.`);
+      throw invalid(
+        `config.reasoningEffort is not supported by ${spec.id}; only OpenAI-format models take it.`,
+      );
     }
   }
   return c as TextConfig;
@@ -299,13 +343,17 @@ function checkImage(spec: TextModelSpec, url: string, contentType?: string): str
   }
   const type = (contentType ?? m[1]).toLowerCase();
   if (!IMAGE_TYPES.has(type)) {
-    throw invalid(`${spec.id} cannot take media of type ${type}; it takes PNG, JPEG, WebP or GIF images.`);
+    throw invalid(
+      `${spec.id} cannot take media of type ${type}; it takes PNG, JPEG, WebP or GIF images.`,
+    );
   }
   return url;
 }
 
 /** Workers AI requires `type` and `description` on every tool parameter; fill what the schema lacks. */
-export function toolParameters(schema: Record<string, unknown> | undefined): Record<string, unknown> {
+export function toolParameters(
+  schema: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const s = { ...(schema ?? {}) };
   if (s.type === undefined) s.type = "object";
   const props = (s.properties ?? {}) as Record<string, Record<string, unknown>>;
@@ -559,7 +607,9 @@ function toResponse(
   answer: ParsedAnswer,
 ): GenerateResponseData {
   const stops = clientStops(spec, config);
-  const cut = stops.length > 0 ? cutAtStop(answer.text, stops) : { text: answer.text, stopped: false };
+  const cut = stops.length > 0
+    ? cutAtStop(answer.text, stops)
+    : { text: answer.text, stopped: false };
   return {
     message: {
       role: "model",
@@ -616,7 +666,11 @@ async function streamAnswer(
     const partial: Part[] = [];
     deltas.forEach((d: Record<string, unknown>, i) => {
       const fn = (d.function ?? d) as Record<string, unknown>;
-      const index = typeof d.index === "number" ? d.index : calls.length > 0 && !fn.name ? calls.length - 1 : i;
+      const index = typeof d.index === "number"
+        ? d.index
+        : calls.length > 0 && !fn.name
+        ? calls.length - 1
+        : i;
       const call = calls[index] ??= { name: "", args: "" };
       if (typeof d.id === "string" && d.id) call.id = d.id;
       if (typeof fn.name === "string" && fn.name) call.name = fn.name;
@@ -689,7 +743,12 @@ async function streamAnswer(
   }));
   return {
     message: { role: "model", content: messageContent(reasoning, text, toolRequests) },
-    finishReason: finishReason(spec, config, { finishReason: wireFinish, usage }, !!cutter?.stopped),
+    finishReason: finishReason(
+      spec,
+      config,
+      { finishReason: wireFinish, usage },
+      !!cutter?.stopped,
+    ),
     usage: toUsage(usage),
   };
 }

@@ -159,7 +159,10 @@ export class StopCutter {
 }
 
 /** Cuts a whole text at the first stop sequence; `stopped` says whether one was found. */
-export function cutAtStop(text: string, stops: readonly string[]): { text: string; stopped: boolean } {
+export function cutAtStop(
+  text: string,
+  stops: readonly string[],
+): { text: string; stopped: boolean } {
   const c = new StopCutter(stops);
   const out = c.push(text);
   return { text: out + c.flush(), stopped: c.stopped };

@@ -29,19 +29,22 @@ export const EMBEDDING_MODELS: readonly EmbeddingModel[] = [
     id: "@cf/baai/bge-small-en-v1.5",
     dims: 384,
     input: "bge-en",
-    description: "BAAI general embedding (Small) model that transforms any given text into a 384-dimensional vector",
+    description:
+      "BAAI general embedding (Small) model that transforms any given text into a 384-dimensional vector",
   },
   {
     id: "@cf/baai/bge-base-en-v1.5",
     dims: 768,
     input: "bge-en",
-    description: "BAAI general embedding (Base) model that transforms any given text into a 768-dimensional vector",
+    description:
+      "BAAI general embedding (Base) model that transforms any given text into a 768-dimensional vector",
   },
   {
     id: "@cf/baai/bge-large-en-v1.5",
     dims: 1024,
     input: "bge-en",
-    description: "BAAI general embedding (Large) model that transforms any given text into a 1024-dimensional vector",
+    description:
+      "BAAI general embedding (Large) model that transforms any given text into a 1024-dimensional vector",
   },
   {
     id: "@cf/baai/bge-m3",
@@ -53,19 +56,22 @@ export const EMBEDDING_MODELS: readonly EmbeddingModel[] = [
     id: "@cf/google/embeddinggemma-300m",
     dims: 768,
     input: "text",
-    description: "EmbeddingGemma is a 300M parameter, state-of-the-art for its size, open embedding model from Google.",
+    description:
+      "EmbeddingGemma is a 300M parameter, state-of-the-art for its size, open embedding model from Google.",
   },
   {
     id: "@cf/qwen/qwen3-embedding-0.6b",
     dims: 1024,
     input: "qwen3",
-    description: "The Qwen3 Embedding model series is the latest proprietary model of the Qwen family, specifically designed for text embedding and ranking tasks.",
+    description:
+      "The Qwen3 Embedding model series is the latest proprietary model of the Qwen family, specifically designed for text embedding and ranking tasks.",
   },
   {
     id: "@cf/pfnet/plamo-embedding-1b",
     dims: 2048,
     input: "text",
-    description: "PLaMo-Embedding-1B is a Japanese text embedding model developed by Preferred Networks, Inc.",
+    description:
+      "PLaMo-Embedding-1B is a Japanese text embedding model developed by Preferred Networks, Inc.",
   },
 ];
 
@@ -149,7 +155,9 @@ function checkKeys(body: Record<string, unknown>, allowed: readonly string[]): v
   const extra = Object.keys(body).filter((k) => !allowed.includes(k));
   if (extra.length > 0) {
     throw badInput(
-      `Additional or unevaluated properties '${extra.map((k) => `/${k}`).join(", ")}' at '/' not allowed`,
+      `Additional or unevaluated properties '${
+        extra.map((k) => `/${k}`).join(", ")
+      }' at '/' not allowed`,
     );
   }
 }
@@ -204,7 +212,9 @@ export function embeddingResult(model: EmbeddingModel, body: unknown): unknown {
         ...(body.text === undefined ? [] : textList(body.text, "/text", 32)),
       ];
       if (queries.length + docs.length === 0) {
-        throw badInput("anyOf at '/' not met: required properties are 'queries', 'documents' or 'text'");
+        throw badInput(
+          "anyOf at '/' not met: required properties are 'queries', 'documents' or 'text'",
+        );
       }
       const data = [...queries, ...docs].map((t) => embed(t, d));
       return { data, shape: [data.length, d] };

@@ -24,9 +24,9 @@ import {
   successEnvelope,
 } from "./errors.ts";
 import { searchModels } from "./models.ts";
-import { parseTextRequest, textEvents, textResult, type TextRequest } from "./text.ts";
+import { parseTextRequest, textEvents, type TextRequest, textResult } from "./text.ts";
 import type { EmulatorOptions, EmulatorRoute, Fault, RecordedRequest } from "./types.ts";
-import { isObject, untilAborted, wait } from "./util.ts";
+import { isObject, tick, untilAborted, wait } from "./util.ts";
 
 /** The mutable state of one emulator. */
 export interface EmulatorState {
@@ -153,7 +153,10 @@ const encoder = new TextEncoder();
 /** Thrown inside a body producer when the answer must stop. */
 class Stopped extends Error {}
 
-/** One request being answered: its record and its in-flight bookkeeping. */
+/**
+ * One request being answered: its record and its in-flight bookkeeping.
+ * `signal` aborts when the emulator closes.
+ */
 class Exchange {
   #done = false;
   constructor(
@@ -207,7 +210,7 @@ function bodyResponse(
     const bytes = encoder.encode(text);
     const step = chunkBytes && chunkBytes > 0 ? chunkBytes : bytes.length;
     for (let i = 0; i < bytes.length; i += step) {
-      if (i > 0 && !(await wait(1, signal))) throw new Stopped();
+      if (i > 0 && !(await tick(signal))) throw new Stopped();
       queue.push(bytes.subarray(i, i + step));
       wake();
     }
@@ -283,7 +286,12 @@ function gone(ex: Exchange): Response {
   return new Response(body, { status: 503 });
 }
 
-function sse(ex: Exchange, events: unknown[], fault: Fault | undefined, extra: Record<string, string>) {
+function sse(
+  ex: Exchange,
+  events: unknown[],
+  fault: Fault | undefined,
+  extra: Record<string, string>,
+) {
   const eol = fault?.crlf ? "\r\n" : "\n";
   const gap = ex.state.streamEventDelayMs;
   return bodyResponse(
@@ -314,7 +322,11 @@ function sse(ex: Exchange, events: unknown[], fault: Fault | undefined, extra: R
   );
 }
 
-function faultAnswer(ex: Exchange, fault: Fault, headers: Record<string, string>): Response | undefined {
+function faultAnswer(
+  ex: Exchange,
+  fault: Fault,
+  headers: Record<string, string>,
+): Response | undefined {
   const h = { ...headers };
   if (fault.retryAfter !== undefined) h["retry-after"] = String(fault.retryAfter);
   if (fault.body !== undefined) {
@@ -344,7 +356,12 @@ function faultAnswer(ex: Exchange, fault: Fault, headers: Record<string, string>
   return undefined;
 }
 
-function errorAnswer(ex: Exchange, e: ApiError, headers: Record<string, string>, chunkBytes?: number) {
+function errorAnswer(
+  ex: Exchange,
+  e: ApiError,
+  headers: Record<string, string>,
+  chunkBytes?: number,
+) {
   return jsonBody(ex, e.status, errorEnvelope(e.code, e.message), headers, chunkBytes);
 }
 
@@ -430,8 +447,7 @@ export function createHandler(state: EmulatorState): (request: Request) => Promi
     state.requests.push(record);
 
     const isModel = MODEL_ROUTES.has(routed.route) && routed.op !== undefined;
-    const signal = AbortSignal.any([request.signal, state.closing.signal]);
-    const ex = new Exchange(state, record, isModel, signal);
+    const ex = new Exchange(state, record, isModel, state.closing.signal);
     const extra: Record<string, string> = routed.route === "gateway"
       ? { "cf-aig-cache-status": "MISS" }
       : {};
@@ -461,15 +477,16 @@ export function createHandler(state: EmulatorState): (request: Request) => Promi
 
     const streamAsked = isObject(body) && body.stream === true;
     const fault = takeFault(state, routed.model, streamAsked);
-    if (fault?.hang) {
-      await untilAborted(signal);
-      return gone(ex);
-    }
     const service = typeof state.serviceTimeMs === "function"
       ? state.serviceTimeMs(record)
       : state.serviceTimeMs;
-    if (!(await wait(service, signal)) || !(await wait(fault?.delayMs ?? 0, signal))) {
-      return gone(ex);
+    const delay = service + (fault?.delayMs ?? 0);
+    if (fault?.hang || delay > 0) {
+      // The request's signal is only looked at when waiting: it tells when the
+      // client goes away before the answer starts.
+      const signal = AbortSignal.any([request.signal, state.closing.signal]);
+      if (fault?.hang) await untilAborted(signal);
+      if (fault?.hang || !(await wait(delay, signal))) return gone(ex);
     }
     if (fault) {
       const answer = faultAnswer(ex, fault, extra);

@@ -7,7 +7,7 @@
 
 import { type RangedParam, type TextModelSpec, textModelSpec } from "../catalog.ts";
 import { ApiError, badInput, messageForCode } from "./errors.ts";
-import { countWords, isObject, tokenize } from "./util.ts";
+import { countWords, hash32, isObject, tokenize } from "./util.ts";
 
 /** Which endpoint a text request came through. */
 export type TextEndpoint = "run" | "chat-completions";
@@ -192,7 +192,9 @@ export function parseTextRequest(
   const extra = Object.keys(body).filter((k) => !allowed.has(k));
   if (extra.length > 0) {
     throw badInput(
-      `Additional or unevaluated properties '${extra.map((k) => `/${k}`).join(", ")}' at '/' not allowed`,
+      `Additional or unevaluated properties '${
+        extra.map((k) => `/${k}`).join(", ")
+      }' at '/' not allowed`,
     );
   }
   const hasMessages = body.messages !== undefined;
@@ -327,7 +329,7 @@ const PAD_ALPHABET = "abdefghijklmnoprstuvxyz1234567890abdefghijklmnoprstuvxyz12
 
 /** The `p` padding of native stream event `i`: a prefix of varying length. */
 function pad(req: TextRequest, i: number): string {
-  const n = 1 + ((i * 7919 + req.promptTokens * 104729 + req.model.length * 31) % 48);
+  const n = 1 + (hash32(`${req.model}:${req.promptTokens}:${i}`) % 48);
   return PAD_ALPHABET.slice(0, n);
 }
 

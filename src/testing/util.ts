@@ -83,6 +83,15 @@ export function wait(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/**
+ * Yields to the event loop once (a zero-delay timer), so that separate writes
+ * leave as separate network writes. Resolves `false` when `signal` aborted.
+ */
+export function tick(signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => setTimeout(() => resolve(!signal.aborted), 0));
+}
+
 /** Resolves when `signal` aborts; leaves no listener behind once resolved. */
 export function untilAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();

@@ -1,0 +1,24 @@
+/**
+ * A local Cloudflare Workers AI emulator for testing offline.
+ *
+ * It speaks the Workers AI REST wire format: `/ai/run/{model}` for text
+ * generation (both response families, with SSE streaming), embeddings and
+ * reranking; `/ai/v1/chat/completions` and `/ai/v1/embeddings`; the model
+ * search; the AI Gateway URL form; Bearer auth and Cloudflare error envelopes.
+ * Answers are deterministic, every request is recorded, and faults (error
+ * statuses, delays, hangs, cut streams, malformed bodies) can be scripted.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@x/cloudflare-ai/testing";
+ *
+ * await using emu = await startEmulator();
+ * emu.fault({ status: 429, retryAfter: 1 }); // the first model request is rate limited
+ * // Point the plugin at emu.url / emu.accountId / emu.apiToken, then inspect emu.requests.
+ * ```
+ *
+ * @module
+ */
+
+export { startEmulator } from "./emulator.ts";
+export type { Emulator, EmulatorOptions, EmulatorRoute, Fault, RecordedRequest } from "./types.ts";
