@@ -1,0 +1,31 @@
+/**
+ * Shared by the examples: use Workers AI when CLOUDFLARE_ACCOUNT_ID and
+ * CLOUDFLARE_API_TOKEN are set, and the local emulator otherwise.
+ */
+import process from "node:process";
+import type { CloudflareAIOptions } from "../mod.ts";
+import { startEmulator } from "../src/testing/mod.ts";
+
+/** Plugin options for the examples, and a `close()` for the emulator (if one was started). */
+export interface Connection extends AsyncDisposable {
+  options: CloudflareAIOptions;
+  close(): Promise<void>;
+}
+
+export async function connect(): Promise<Connection> {
+  if (process.env.CLOUDFLARE_ACCOUNT_ID && process.env.CLOUDFLARE_API_TOKEN) {
+    console.log("Using Cloudflare Workers AI (CLOUDFLARE_ACCOUNT_ID is set).");
+    const close = () => Promise.resolve();
+    return { options: {}, close, [Symbol.asyncDispose]: close };
+  }
+  const emu = await startEmulator();
+  console.log(
+    "No CLOUDFLARE_ACCOUNT_ID/CLOUDFLARE_API_TOKEN set: using the local Workers AI emulator.",
+  );
+  const close = () => emu.close();
+  return {
+    options: { accountId: emu.accountId, apiToken: emu.apiToken, baseUrl: emu.url },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
