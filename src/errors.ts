@@ -127,6 +127,10 @@ export function isRetryable(httpStatus: number, errors: CloudflareErrorItem[] = 
 /** What to do next, for the codes where Cloudflare's message does not say. */
 function hint(errors: CloudflareErrorItem[], httpStatus: number | undefined): string | undefined {
   const codes = new Set(errors.map((e) => e.code));
+  if (errors.some((e) => /JSON Mode couldn't be met/i.test(e.message))) {
+    return "The model could not produce JSON that matches the output schema. Simplify the schema " +
+      "(fewer nested or optional fields), describe the fields in the prompt, or use a larger model.";
+  }
   if ([...codes].some((c) => DAILY_QUOTA_CODES.has(c))) {
     return "The account's daily free allocation of 10,000 neurons is used up; it resets at 00:00 UTC. " +
       "Upgrade to the Workers Paid plan to continue now. Not retried: retrying cannot succeed before the reset.";

@@ -7,18 +7,20 @@
  */
 import { GenerationCommonConfigSchema, GenkitError, type MessageData, type Part, z } from "genkit";
 import { parsePartialJson } from "genkit/extract";
-import type {
-  GenerateRequest,
-  GenerateResponseChunkData,
-  GenerateResponseData,
-  GenerationUsage,
-  ModelAction,
-  ModelInfo,
-  ToolDefinition,
+import {
+  type GenerateRequest,
+  type GenerateResponseChunkData,
+  type GenerateResponseData,
+  type GenerationUsage,
+  type ModelAction,
+  type ModelInfo,
+  simulateConstrainedGeneration,
+  type ToolDefinition,
 } from "genkit/model";
 import { model } from "genkit/plugin";
 import type { RangedParam, TextModelSpec } from "../catalog.ts";
 import type { StreamItem, WorkersAIClient } from "../client.ts";
+import { inlineRemoteImages } from "../media.ts";
 import type { ZodSchema } from "../refs.ts";
 import { cutAtStop, splitThinking, StopCutter, ThinkSplitter } from "./text_split.ts";
 
@@ -150,8 +152,10 @@ export function textModelInfo(spec: TextModelSpec): ModelInfo {
       media: spec.vision !== "none",
       tools: spec.tools,
       toolChoice: spec.tools,
-      output: ["text"],
-      constrained: "none",
+      output: spec.json === "none" ? ["text"] : ["text", "json"],
+      // JSON mode and tools together are not documented on Workers AI: with
+      // tools, Genkit falls back to schema instructions in the prompt.
+      constrained: spec.json === "none" ? "none" : "no-tools",
     },
   };
 }
@@ -390,6 +394,94 @@ function toWireTools(tools: ToolDefinition[]): unknown[] {
   }));
 }
 
+/**
+ * Models on which `tool_choice: "required"` only advises ("fails open", as
+ * Cloudflare's provider found on QwQ and Gemma 4): with several tools it
+ * cannot be honoured, and is refused rather than silently ignored.
+ */
+const REQUIRED_FAILS_OPEN = new Set(["@cf/qwen/qwq-32b", "@cf/google/gemma-4-26b-a4b-it"]);
+
+function toolChoice(
+  spec: TextModelSpec,
+  choice: "auto" | "required" | "none",
+  tools: ToolDefinition[],
+): unknown {
+  if (choice === "required") {
+    if (tools.length === 0) {
+      throw invalid(`toolChoice "required" for ${spec.id} needs at least one tool.`);
+    }
+    // Forcing the function by name is the one form every model honours.
+    if (tools.length === 1) return { type: "function", function: { name: tools[0].name } };
+    if (REQUIRED_FAILS_OPEN.has(spec.id)) {
+      throw invalid(
+        `toolChoice "required" cannot be enforced by ${spec.id} with ${tools.length} tools ` +
+          '(the model treats it as "auto"). Offer only the tool it must call, or use another model.',
+      );
+    }
+  }
+  return choice;
+}
+
+/** Inlines local `$ref`s (`#/definitions/...`, `#/$defs/...`) and drops `$schema`: Workers AI takes bare schemas. */
+export function inlineRefs(schema: Record<string, unknown>): Record<string, unknown> {
+  const defs = {
+    ...(schema.definitions as Record<string, unknown> | undefined),
+    ...(schema.$defs as Record<string, unknown> | undefined),
+  };
+  const walk = (node: unknown, depth: number): unknown => {
+    if (Array.isArray(node)) return node.map((n) => walk(n, depth));
+    if (!node || typeof node !== "object") return node;
+    const o = node as Record<string, unknown>;
+    if (typeof o.$ref === "string") {
+      const name = o.$ref.replace(/^#\/(definitions|\$defs)\//, "");
+      if (depth > 32 || !(name in defs)) {
+        throw invalid(`The output schema has a $ref that cannot be inlined: ${o.$ref}.`);
+      }
+      return walk(defs[name], depth + 1);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      if (k === "$schema" || k === "definitions" || k === "$defs") continue;
+      out[k] = walk(v, depth);
+    }
+    return out;
+  };
+  return walk(schema, 0) as Record<string, unknown>;
+}
+
+/**
+ * The body fields that ask for JSON output, in the model's own mechanism:
+ * `response_format` with a bare schema on native models, `guided_json` on
+ * mistral-small-3.1 / QwQ, the OpenAI `json_schema` envelope on OpenAI-format
+ * models. Workers AI JSON mode cannot stream: streaming requests go the
+ * instructed way instead (see `defineTextModel`).
+ */
+function jsonMode(
+  spec: TextModelSpec,
+  request: GenerateRequest,
+  stream: boolean,
+): Record<string, unknown> | undefined {
+  const output = request.output;
+  if (!output?.constrained || stream || spec.json === "none") return undefined;
+  const schema = output.schema ? inlineRefs(output.schema) : undefined;
+  switch (spec.json) {
+    case "response_format":
+      return {
+        response_format: schema
+          ? { type: "json_schema", json_schema: schema }
+          : { type: "json_object" },
+      };
+    case "guided_json":
+      return { guided_json: schema ?? { type: "object" } };
+    case "openai":
+      return {
+        response_format: schema
+          ? { type: "json_schema", json_schema: { name: "output", schema, strict: true } }
+          : { type: "json_object" },
+      };
+  }
+}
+
 /** Builds the request body for one Genkit request. */
 export function toWireBody(
   spec: TextModelSpec,
@@ -426,18 +518,11 @@ export function toWireBody(
     }
     body.tools = toWireTools(tools);
   }
-  if (request.toolChoice) {
-    if (tools.length === 0 && request.toolChoice === "required") {
-      throw invalid(`toolChoice "required" for ${spec.id} needs at least one tool.`);
-    }
-    if (tools.length > 0) {
-      // "required" only advises reasoning models (it "fails open" on QwQ and
-      // Gemma 4): force the function by name when there is a single tool.
-      body.tool_choice = request.toolChoice === "required" && tools.length === 1 && spec.reasoning
-        ? { type: "function", function: { name: tools[0].name } }
-        : request.toolChoice;
-    }
+  if (request.toolChoice && (tools.length > 0 || request.toolChoice === "required")) {
+    body.tool_choice = toolChoice(spec, request.toolChoice, tools);
   }
+  const json = jsonMode(spec, request, stream);
+  if (json) Object.assign(body, json);
   if (stream) {
     body.stream = true;
     if (spec.family === "openai") body.stream_options = { include_usage: true };
@@ -601,6 +686,33 @@ function clientStops(spec: TextModelSpec, config: TextConfig): string[] {
   return spec.family === "native" ? (config.stopSequences ?? []) : [];
 }
 
+/**
+ * gpt-oss (harmony) sometimes answers a forced tool call as JSON text with no
+ * `tool_calls` (cloudflare/ai#560): recover it when the text is a call to one
+ * of the offered tools, and only then.
+ */
+export function salvageToolCall(text: string, offered: ReadonlySet<string>): Part | undefined {
+  const t = text.trim();
+  if (offered.size === 0 || !t.startsWith("{") || !t.endsWith("}")) return undefined;
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+  const name = v.name ?? (v.function as Record<string, unknown> | undefined)?.name;
+  if (typeof name !== "string" || !offered.has(name)) return undefined;
+  const args = v.arguments ?? v.parameters ?? (v.function as Record<string, unknown>)?.arguments;
+  return { toolRequest: { name, ref: newCallId(), input: parseArguments(args) } };
+}
+
+/** Applies {@link salvageToolCall} to a parsed answer. */
+function withSalvagedCall(answer: ParsedAnswer, offered: ReadonlySet<string>): ParsedAnswer {
+  if (answer.toolRequests.length > 0) return answer;
+  const call = salvageToolCall(answer.text, offered);
+  return call ? { ...answer, text: "", toolRequests: [call] } : answer;
+}
+
 function toResponse(
   spec: TextModelSpec,
   config: TextConfig,
@@ -631,6 +743,7 @@ interface PendingCall {
 async function streamAnswer(
   spec: TextModelSpec,
   config: TextConfig,
+  offered: ReadonlySet<string>,
   items: AsyncIterable<StreamItem>,
   sendChunk: (chunk: GenerateResponseChunkData) => void,
 ): Promise<GenerateResponseData> {
@@ -695,7 +808,7 @@ async function streamAnswer(
   for await (const item of items) {
     if (item.type === "result") {
       // A JSON answer to a streaming request: deliver it as one chunk.
-      const answer = parseAnswer(item.data);
+      const answer = withSalvagedCall(parseAnswer(item.data), offered);
       const response = toResponse(spec, config, answer);
       sendChunk({ content: response.message!.content });
       return response;
@@ -734,15 +847,22 @@ async function streamAnswer(
       sendChunk({ content: [{ text: rest }] });
     }
   }
-  const toolRequests: Part[] = calls.filter((c) => c.name).map((c) => ({
-    toolRequest: {
-      name: c.name,
-      ref: c.id ?? newCallId(),
-      input: c.object ?? parseArguments(c.args),
-    },
-  }));
+  const final = withSalvagedCall({
+    text,
+    reasoning,
+    toolRequests: calls.filter((c) => c.name).map((c) => ({
+      toolRequest: {
+        name: c.name,
+        ref: c.id ?? newCallId(),
+        input: c.object ?? parseArguments(c.args),
+      },
+    })),
+  }, offered);
   return {
-    message: { role: "model", content: messageContent(reasoning, text, toolRequests) },
+    message: {
+      role: "model",
+      content: messageContent(final.reasoning, final.text, final.toolRequests),
+    },
     finishReason: finishReason(
       spec,
       config,
@@ -770,13 +890,31 @@ export function defineTextModel(
     },
     async (request, { streamingRequested, sendChunk, abortSignal }) => {
       const config = validateConfig(spec, request.config);
+      if (streamingRequested && request.output?.constrained && spec.json !== "none") {
+        // Workers AI JSON mode cannot stream: ask with schema instructions
+        // instead, so that the caller still gets partial output chunks.
+        let instructed = request;
+        await simulateConstrainedGeneration()(request, (r) => {
+          instructed = r as GenerateRequest;
+          return Promise.resolve({});
+        });
+        request = instructed;
+      }
+      if (spec.vision !== "none") {
+        request = {
+          ...request,
+          messages: await inlineRemoteImages(spec.id, request.messages, abortSignal),
+        };
+      }
       const body = toWireBody(spec, request, config, streamingRequested);
+      const offered = new Set((request.tools ?? []).map((t) => t.name));
       const call = { signal: abortSignal, apiToken: config.apiKey };
       if (!streamingRequested) {
         const result = await client.run(spec.id, body, call);
-        return toResponse(spec, config, parseAnswer(result));
+        return toResponse(spec, config, withSalvagedCall(parseAnswer(result), offered));
       }
-      return await streamAnswer(spec, config, client.stream(spec.id, body, call), sendChunk);
+      const items = client.stream(spec.id, body, call);
+      return await streamAnswer(spec, config, offered, items, sendChunk);
     },
   );
 }
