@@ -3,6 +3,7 @@
  *
  * ```sh
  * deno run -A src/testing/cli.ts [--port N] [--service-time-ms N] [--stream-event-delay-ms N]
+ *   [--require-license-agreement]
  * ```
  *
  * Prints one JSON line `{"url","gatewayUrl","accountId","apiToken"}` to
@@ -18,6 +19,10 @@ function parseArgs(args: string[]): EmulatorOptions {
   const options: EmulatorOptions = {};
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split("=", 2);
+    if (flag === "--require-license-agreement") {
+      options.requireLicenseAgreement = inline === undefined || inline === "true";
+      continue;
+    }
     const value = inline ?? args[++i];
     const num = Number(value);
     const needNumber = () => {

@@ -50,6 +50,10 @@ export interface EmulatorState {
   readonly closing: AbortController;
   /** Counter for `chatcmpl-<n>` ids. */
   completions: number;
+  /** Whether the Llama 3.2 Vision license must be agreed to first. */
+  readonly requireLicenseAgreement: boolean;
+  /** Whether a `{"prompt": "agree"}` request to Llama 3.2 Vision was received. */
+  licenseAgreed: boolean;
 }
 
 /** Creates the state of an emulator from its options. */
@@ -65,6 +69,8 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
     maxInFlight: 0,
     closing: new AbortController(),
     completions: 0,
+    requireLicenseAgreement: options.requireLicenseAgreement ?? false,
+    licenseAgreed: false,
   };
 }
 
@@ -365,6 +371,9 @@ function errorAnswer(
   return jsonBody(ex, e.status, errorEnvelope(e.code, e.message), headers, chunkBytes);
 }
 
+/** The model whose license must be agreed to with `{"prompt": "agree"}`. */
+const LICENSED_MODEL = "@cf/meta/llama-3.2-11b-vision-instruct";
+
 /** Answers a model request normally (after faults and waits). */
 function modelAnswer(
   ex: Exchange,
@@ -395,6 +404,15 @@ function modelAnswer(
     if (model === RERANKER_MODEL) return ok(rerankResult(body));
   }
   if (!knownTextModel(model)) throw noSuchModel(model);
+  if (model === LICENSED_MODEL) {
+    if (op === "run" && isObject(body) && body.prompt === "agree") {
+      ex.state.licenseAgreed = true;
+      return ok({ response: "Thank you for agreeing to the terms." });
+    }
+    if (ex.state.requireLicenseAgreement && !ex.state.licenseAgreed) {
+      throw new ApiError(403, 5016, messageForCode(5016));
+    }
+  }
   const req: TextRequest = parseTextRequest(model, body, op);
   const ids = {
     id: `chatcmpl-${++ex.state.completions}`,

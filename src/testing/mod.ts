@@ -5,6 +5,10 @@
  * generation (both response families, with SSE streaming), embeddings and
  * reranking; `/ai/v1/chat/completions` and `/ai/v1/embeddings`; the model
  * search; the AI Gateway URL form; Bearer auth and Cloudflare error envelopes.
+ * Text models also do function calling (each model's tool-call shape, streamed
+ * or not), JSON mode (`response_format` / `guided_json`, in each model's answer
+ * form) and image input (content parts or the `image` field), each validated
+ * per model the way the real schemas refuse what a model does not take.
  * Answers are deterministic, every request is recorded, and faults (error
  * statuses, delays, hangs, cut streams, malformed bodies) can be scripted.
  *

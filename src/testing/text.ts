@@ -7,7 +7,22 @@
 
 import { type RangedParam, type TextModelSpec, textModelSpec } from "../catalog.ts";
 import { ApiError, badInput, messageForCode } from "./errors.ts";
-import { countWords, hash32, isObject, tokenize } from "./util.ts";
+import { ALSO_GUIDED_JSON, type JsonAnswer, jsonStreamRefused, parseJsonMode } from "./jsonmode.ts";
+import {
+  parseToolChoice,
+  parseTools,
+  pieces,
+  type PlannedCall,
+  planToolCalls,
+  toolCallId,
+  type ToolDef,
+  toolResultsText,
+  validateToolHistory,
+} from "./tools.ts";
+import { contentText, countWords, hash32, isObject, tokenize, typeName } from "./util.ts";
+import { type ImageInfo, imageSuffix, messageImages, parseImageField } from "./vision.ts";
+
+export { contentText };
 
 /** Which endpoint a text request came through. */
 export type TextEndpoint = "run" | "chat-completions";
@@ -84,27 +99,6 @@ const HYBRID_OUTPUT: ReadonlySet<string> = new Set(["@cf/google/gemma-4-26b-a4b-
 
 const DEFAULT_MAX_TOKENS = 256;
 
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
-}
-
-/** The text of a message `content`: a string, or the text parts of an array. */
-export function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    return content
-      .filter((p) => isObject(p) && p.type === "text" && typeof p.text === "string")
-      .map((p) => (p as { text: string }).text)
-      .join(" ");
-  }
-  if (isObject(content) && content.type === "text" && typeof content.text === "string") {
-    return content.text;
-  }
-  return "";
-}
-
 function validateMessages(messages: unknown): Record<string, unknown>[] {
   if (!Array.isArray(messages)) {
     throw badInput(`Type mismatch of '/messages', '${typeName(messages)}' not in 'array'`);
@@ -171,6 +165,39 @@ export interface TextRequest {
   promptTokens: number;
   /** The token limit. */
   maxTokens: number;
+  /** The text answer (before reasoning is added). */
+  reply: string;
+  /** The tool calls the model makes (empty when it answers text). */
+  toolCalls: PlannedCall[];
+  /** gpt-oss forced-call quirk: the call comes as JSON text in the content. */
+  harmony: boolean;
+  /** The JSON-mode answer, when JSON mode was asked for. */
+  json?: JsonAnswer;
+}
+
+/**
+ * Keys a model's schema has only when it supports the feature: a key listed
+ * here and not supported is refused like any unknown key.
+ */
+function unsupportedKeys(
+  body: Record<string, unknown>,
+  spec: TextModelSpec,
+  openaiInput: boolean,
+): string[] {
+  const out: string[] = [];
+  const refuse = (key: string, supported: boolean) => {
+    if (body[key] !== undefined && !supported) out.push(key);
+  };
+  refuse("tools", spec.tools);
+  refuse("tool_choice", spec.tools);
+  if (openaiInput) {
+    refuse("response_format", spec.json !== "none");
+  } else {
+    refuse("response_format", spec.json === "response_format");
+    refuse("guided_json", spec.json === "guided_json" || ALSO_GUIDED_JSON.has(spec.id));
+    refuse("image", spec.vision === "image-field");
+  }
+  return out;
 }
 
 /**
@@ -189,7 +216,10 @@ export function parseTextRequest(
   }
   const openaiInput = endpoint === "chat-completions" || spec.family === "openai";
   const allowed = openaiInput ? OPENAI_KEYS : NATIVE_KEYS;
-  const extra = Object.keys(body).filter((k) => !allowed.has(k));
+  const extra = [
+    ...Object.keys(body).filter((k) => !allowed.has(k)),
+    ...unsupportedKeys(body, spec, openaiInput),
+  ];
   if (extra.length > 0) {
     throw badInput(
       `Additional or unevaluated properties '${
@@ -220,6 +250,9 @@ export function parseTextRequest(
 
   let lastUserText = "";
   let promptTokens = 0;
+  let lastIsUser = true;
+  let resultsText: string | undefined;
+  const images: ImageInfo[] = [];
   if (hasPrompt) {
     if (typeof body.prompt !== "string") {
       throw badInput(`Type mismatch of '/prompt', '${typeName(body.prompt)}' not in 'string'`);
@@ -236,7 +269,26 @@ export function parseTextRequest(
       promptTokens += countWords(text);
       if (m.role === "user") lastUserText = text;
     }
+    lastIsUser = messages.at(-1)?.role === "user";
+    const known = validateToolHistory(messages, model, openaiInput);
+    resultsText = toolResultsText(messages, known);
+    images.push(...messageImages(messages, spec));
   }
+  if (!openaiInput && body.image !== undefined) images.push(parseImageField(body.image));
+
+  let tools: ToolDef[] = [];
+  if (body.tools !== undefined) tools = parseTools(body.tools, spec, openaiInput);
+  const choice = parseToolChoice(body.tool_choice, tools);
+  const toolCalls = planToolCalls(tools, choice, lastIsUser, lastUserText);
+  const harmony = toolCalls.length > 0 && model.startsWith("@cf/openai/gpt-oss") &&
+    (choice.kind === "required" || choice.kind === "named");
+
+  const completionShape = endpoint === "chat-completions" || spec.family === "openai" ||
+    COMPLETION_OUTPUT_NATIVE.has(model);
+  const reply = resultsText ??
+    `Hello from ${model}! You said: ${lastUserText}${imageSuffix(images)}`;
+  const json = parseJsonMode(body, spec, openaiInput, completionShape, reply, lastUserText);
+  if (json && body.stream === true) throw jsonStreamRefused();
 
   const kwargs = isObject(body.chat_template_kwargs) ? body.chat_template_kwargs : {};
   const thinkingOff = (kwargs.enable_thinking === false || kwargs.thinking === false) &&
@@ -253,13 +305,16 @@ export function parseTextRequest(
   return {
     model,
     stream: body.stream === true,
-    completionShape: endpoint === "chat-completions" || spec.family === "openai" ||
-      COMPLETION_OUTPUT_NATIVE.has(model),
+    completionShape,
     hybrid: endpoint === "run" && HYBRID_OUTPUT.has(model),
     reasoning,
     lastUserText,
     promptTokens,
     maxTokens: typeof limit === "number" ? limit : DEFAULT_MAX_TOKENS,
+    reply,
+    toolCalls: harmony ? toolCalls.slice(0, 1) : toolCalls,
+    harmony,
+    ...(json ? { json } : {}),
   };
 }
 
@@ -267,18 +322,56 @@ export function parseTextRequest(
 interface Generation {
   reasoningTokens: string[];
   contentTokens: string[];
-  finishReason: "stop" | "length";
+  finishReason: "stop" | "length" | "tool_calls";
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
+function usageOf(req: TextRequest, completion: number): Generation["usage"] {
+  return {
+    prompt_tokens: req.promptTokens,
+    completion_tokens: completion,
+    total_tokens: req.promptTokens + completion,
+  };
+}
+
+/** The JSON text of a call's arguments. */
+function argumentsText(call: PlannedCall): string {
+  return JSON.stringify(call.arguments);
+}
+
 function generate(req: TextRequest): Generation {
-  const reply = `Hello from ${req.model}! You said: ${req.lastUserText}`;
   const thinking = `Thinking about: ${req.lastUserText}`;
   const reasoning = req.reasoning === "reasoning" || req.reasoning === "reasoning_content"
     ? tokenize(thinking)
     : [];
+  if (req.toolCalls.length > 0 && !req.harmony) {
+    // One token for each call's name, one for each 8-character piece of its arguments.
+    const callTokens = req.toolCalls.reduce(
+      (n, c) => n + 1 + pieces(argumentsText(c)).length,
+      0,
+    );
+    return {
+      reasoningTokens: reasoning,
+      contentTokens: [],
+      finishReason: "tool_calls",
+      usage: usageOf(req, reasoning.length + callTokens),
+    };
+  }
+  if (req.harmony || req.json) {
+    // Constrained output is never cut short; its tokens are 8-character pieces.
+    const text = req.harmony
+      ? JSON.stringify({ name: req.toolCalls[0].name, arguments: req.toolCalls[0].arguments })
+      : JSON.stringify(req.json!.value);
+    const content = pieces(text);
+    return {
+      reasoningTokens: reasoning,
+      contentTokens: content,
+      finishReason: "stop",
+      usage: usageOf(req, reasoning.length + content.length),
+    };
+  }
   const content = tokenize(
-    req.reasoning === "inline" ? `<think>\n${thinking}\n</think>\n\n${reply}` : reply,
+    req.reasoning === "inline" ? `<think>\n${thinking}\n</think>\n\n${req.reply}` : req.reply,
   );
   const all = [...reasoning, ...content];
   const emitted = all.slice(0, req.maxTokens);
@@ -286,11 +379,7 @@ function generate(req: TextRequest): Generation {
     reasoningTokens: emitted.slice(0, reasoning.length),
     contentTokens: emitted.slice(reasoning.length),
     finishReason: all.length > req.maxTokens ? "length" : "stop",
-    usage: {
-      prompt_tokens: req.promptTokens,
-      completion_tokens: emitted.length,
-      total_tokens: req.promptTokens + emitted.length,
-    },
+    usage: usageOf(req, emitted.length),
   };
 }
 
@@ -302,18 +391,46 @@ export interface CompletionIds {
   created: number;
 }
 
+const SCOUT = "@cf/meta/llama-4-scout-17b-16e-instruct";
+
 /** The non-streaming answer: the `/ai/run` `result`, or the `/ai/v1` body. */
 export function textResult(req: TextRequest, ids: CompletionIds): unknown {
   const gen = generate(req);
   const text = gen.contentTokens.join("");
+  const calling = gen.finishReason === "tool_calls";
   if (!req.completionShape) {
-    return { response: text, tool_calls: [], usage: gen.usage };
+    if (calling && req.model === SCOUT) {
+      return {
+        response: "",
+        tool_calls: req.toolCalls.map((c, i) => ({
+          id: toolCallId(req.model, ids.id, i),
+          type: "function",
+          function: { name: c.name, arguments: c.arguments },
+        })),
+        usage: gen.usage,
+      };
+    }
+    if (calling) {
+      return {
+        response: null,
+        tool_calls: req.toolCalls.map((c) => ({ name: c.name, arguments: c.arguments })),
+        usage: gen.usage,
+      };
+    }
+    const response = req.json?.form === "value" ? req.json.value : text;
+    return { response, tool_calls: [], usage: gen.usage };
   }
-  const message: Record<string, unknown> = { role: "assistant", content: text };
+  const message: Record<string, unknown> = { role: "assistant", content: calling ? null : text };
   if (req.reasoning === "reasoning" || req.reasoning === "reasoning_content") {
     message[req.reasoning] = gen.reasoningTokens.join("");
   }
-  message.tool_calls = [];
+  message.tool_calls = calling
+    ? req.toolCalls.map((c, i) => ({
+      id: toolCallId(req.model, ids.id, i),
+      type: "function",
+      function: { name: c.name, arguments: argumentsText(c) },
+    }))
+    : [];
   const completion = {
     id: ids.id,
     object: "chat.completion",
@@ -333,10 +450,40 @@ function pad(req: TextRequest, i: number): string {
   return PAD_ALPHABET.slice(0, n);
 }
 
+/**
+ * Native stream events of tool calls: per call a start event (id, type,
+ * index, name), argument deltas of 8 characters, and a finalize event.
+ */
+function nativeToolEvents(req: TextRequest, ids: CompletionIds): unknown[] {
+  const events: unknown[] = [];
+  req.toolCalls.forEach((c, index) => {
+    events.push({
+      response: "",
+      tool_calls: [{
+        id: toolCallId(req.model, ids.id, index),
+        type: "function",
+        index,
+        function: { name: c.name },
+      }],
+      p: pad(req, events.length),
+    });
+    for (const piece of pieces(argumentsText(c))) {
+      events.push({
+        tool_calls: [{ index, function: { arguments: piece } }],
+        p: pad(req, events.length),
+      });
+    }
+    events.push({ tool_calls: [{ index, id: null, type: null, function: { name: null } }] });
+  });
+  return events;
+}
+
 /** The data events of the streaming answer (without the final `[DONE]`). */
 export function textEvents(req: TextRequest, ids: CompletionIds): unknown[] {
   const gen = generate(req);
+  const calling = gen.finishReason === "tool_calls";
   if (!req.completionShape) {
+    if (calling) return [...nativeToolEvents(req, ids), { response: "", usage: gen.usage }];
     const events: unknown[] = [{ response: "", tool_calls: [], p: pad(req, 0) }];
     gen.contentTokens.forEach((t, i) => {
       events.push({ response: t, tool_calls: [], p: pad(req, i + 1) });
@@ -358,6 +505,21 @@ export function textEvents(req: TextRequest, ids: CompletionIds): unknown[] {
   const events: unknown[] = [chunk({ role: "assistant", content: "" })];
   for (const t of gen.reasoningTokens) events.push(chunk({ [req.reasoning]: t }));
   for (const t of gen.contentTokens) events.push(chunk({ content: t }));
+  if (calling) {
+    req.toolCalls.forEach((c, index) => {
+      events.push(chunk({
+        tool_calls: [{
+          index,
+          id: toolCallId(req.model, ids.id, index),
+          type: "function",
+          function: { name: c.name, arguments: "" },
+        }],
+      }));
+      for (const piece of pieces(argumentsText(c))) {
+        events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+      }
+    });
+  }
   events.push({
     ...head,
     choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: gen.finishReason }],

@@ -21,6 +21,13 @@ export interface EmulatorOptions {
   serviceTimeMs?: number | ((req: RecordedRequest) => number);
   /** Milliseconds between two server-sent events of a stream. Default `0`. */
   streamEventDelayMs?: number;
+  /**
+   * Whether `@cf/meta/llama-3.2-11b-vision-instruct` refuses requests (403,
+   * code 5016) until a `{"prompt": "agree"}` request to it has been received,
+   * as for an account that has not yet agreed to the Llama 3.2 license.
+   * Default `false`.
+   */
+  requireLicenseAgreement?: boolean;
 }
 
 /** The route a request was sent to. */

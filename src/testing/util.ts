@@ -104,3 +104,25 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** The JSON type name of a value, as schema validators report it. */
+export function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+/** The text of a message `content`: a string, or the text parts of an array. */
+export function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content
+      .filter((p) => isObject(p) && p.type === "text" && typeof p.text === "string")
+      .map((p) => (p as { text: string }).text)
+      .join(" ");
+  }
+  if (isObject(content) && content.type === "text" && typeof content.text === "string") {
+    return content.text;
+  }
+  return "";
+}
