@@ -873,6 +873,23 @@ async function streamAnswer(
   };
 }
 
+/**
+ * Adds the parsed JSON-mode answer as a `data` part beside its text, so that
+ * answers Genkit's JSON extraction does not find in text (a bare number or
+ * string) still become `output`.
+ */
+function withJsonData(response: GenerateResponseData): GenerateResponseData {
+  const content = response.message?.content ?? [];
+  const text = content.map((p) => p.text ?? "").join("").trim();
+  if (!text) return response;
+  try {
+    const data = JSON.parse(text);
+    return { ...response, message: { role: "model", content: [...content, { data }] } };
+  } catch {
+    return response;
+  }
+}
+
 /** Defines the Genkit model action `cloudflare-ai/<id>` for one text model. */
 export function defineTextModel(
   spec: TextModelSpec,
@@ -911,7 +928,8 @@ export function defineTextModel(
       const call = { signal: abortSignal, apiToken: config.apiKey };
       if (!streamingRequested) {
         const result = await client.run(spec.id, body, call);
-        return toResponse(spec, config, withSalvagedCall(parseAnswer(result), offered));
+        const response = toResponse(spec, config, withSalvagedCall(parseAnswer(result), offered));
+        return body.response_format || body.guided_json ? withJsonData(response) : response;
       }
       const items = client.stream(spec.id, body, call);
       return await streamAnswer(spec, config, offered, items, sendChunk);
