@@ -1,6 +1,7 @@
 /**
  * Cloudflare Workers AI for Genkit: text generation (streaming, tools,
- * images in), over the REST API, AI Gateway or the `env.AI` binding.
+ * images in), embeddings and reranking, over the REST API, AI Gateway or the
+ * `env.AI` binding.
  *
  * ```ts
  * import { genkit } from "genkit";
@@ -27,12 +28,27 @@ export {
 } from "./src/plugin.ts";
 export type { AiBinding, GatewayOptions } from "./src/client.ts";
 export { type TextConfig, TextConfigSchema } from "./src/models/text.ts";
+export { type EmbedConfig, EmbedConfigSchema } from "./src/embedders.ts";
+export { type RerankConfig, RerankConfigSchema } from "./src/rerankers.ts";
 export type { CloudflareErrorDetail, CloudflareErrorItem } from "./src/errors.ts";
-export type { ModelInfo, ModelRef, ZodSchema } from "./src/refs.ts";
+export type {
+  EmbedderInfo,
+  EmbedderRef,
+  ModelInfo,
+  ModelRef,
+  RerankerInfo,
+  RerankerRef,
+  ZodSchema,
+} from "./src/refs.ts";
 export {
+  type EmbedderSpec,
+  EMBEDDING_MODELS,
+  type EmbeddingFields,
   type JsonMode,
   type ParamRange,
   type RangedParam,
+  RERANKER_MODELS,
+  type RerankerSpec,
   RETIRED_MODELS,
   type RetiredModel,
   TEXT_MODELS,

@@ -407,3 +407,143 @@ export function textModelSpec(id: string): TextModelSpec {
     ? openai(id, label, { tools: false, json: "none", reasoning: true })
     : native(id, label);
 }
+
+// ---------------------------------------------------------------------------
+// Embedding models and rerankers
+
+/**
+ * How an embedding model takes its texts: `text` (a string array in `text`)
+ * or `queries-documents` (qwen3-embedding: `queries` or `documents`, plus an
+ * `instruction` applied to queries).
+ */
+export type EmbeddingFields = "text" | "queries-documents";
+
+/** Everything the plugin knows about one embedding model. */
+export interface EmbedderSpec {
+  /** Workers AI model id, e.g. `@cf/baai/bge-base-en-v1.5`. */
+  id: string;
+  /** Human label shown in the Developer UI. */
+  label: string;
+  /** Length of each vector; `undefined` for a model not in the catalog. */
+  dimensions?: number;
+  /** Most texts the model takes in one request (its schema's `maxItems`). */
+  batchLimit: number;
+  /** How the model takes its texts. */
+  fields: EmbeddingFields;
+  /** Whether the model takes `pooling` (`mean` or `cls`). */
+  pooling: boolean;
+  /** Whether the model takes `truncate_inputs`. */
+  truncateInputs: boolean;
+  /** Whether the model embeds languages other than English. */
+  multilingual?: boolean;
+}
+
+/** Everything the plugin knows about one reranker. */
+export interface RerankerSpec {
+  /** Workers AI model id, e.g. `@cf/baai/bge-reranker-base`. */
+  id: string;
+  /** Human label shown in the Developer UI. */
+  label: string;
+  /** Whether the model takes `top_k`; otherwise the plugin keeps the best `topK` itself. */
+  topK: boolean;
+  /** Whether the model takes `truncate_inputs`. */
+  truncateInputs: boolean;
+}
+
+/** Every `maxItems` of the documented embedding schemas but qwen3-embedding's is 100. */
+const EMBED_BATCH = 100;
+
+function embedding(
+  id: string,
+  label: string,
+  dimensions: number,
+  extra: Partial<EmbedderSpec> = {},
+): EmbedderSpec {
+  return {
+    id,
+    label,
+    dimensions,
+    batchLimit: EMBED_BATCH,
+    fields: "text",
+    pooling: false,
+    truncateInputs: false,
+    ...extra,
+  };
+}
+
+/** Every active Workers AI embedding model, with its true output dimensions. */
+export const EMBEDDING_MODELS: readonly EmbedderSpec[] = [
+  embedding("@cf/baai/bge-small-en-v1.5", "BGE Small EN v1.5", 384, { pooling: true }),
+  embedding("@cf/baai/bge-base-en-v1.5", "BGE Base EN v1.5", 768, { pooling: true }),
+  embedding("@cf/baai/bge-large-en-v1.5", "BGE Large EN v1.5", 1024, { pooling: true }),
+  embedding("@cf/baai/bge-m3", "BGE M3", 1024, { truncateInputs: true, multilingual: true }),
+  embedding("@cf/google/embeddinggemma-300m", "EmbeddingGemma 300M", 768, {
+    multilingual: true,
+  }),
+  // qwen3-embedding caps each of `queries`, `documents` and `text` at 32 items.
+  embedding("@cf/qwen/qwen3-embedding-0.6b", "Qwen3 Embedding 0.6B", 1024, {
+    batchLimit: 32,
+    fields: "queries-documents",
+    multilingual: true,
+  }),
+  // plamo's schema documents no maxItems; it is given the limit of the others.
+  embedding("@cf/pfnet/plamo-embedding-1b", "PLaMo Embedding 1B", 2048, { multilingual: true }),
+];
+
+/** Every Workers AI model that reranks `contexts` against a `query`. */
+export const RERANKER_MODELS: readonly RerankerSpec[] = [
+  {
+    id: "@cf/baai/bge-reranker-base",
+    label: "BGE Reranker Base",
+    topK: true,
+    truncateInputs: false,
+  },
+  // bge-m3 scores `contexts` against a `query` too, but takes no `top_k`.
+  { id: "@cf/baai/bge-m3", label: "BGE M3 (query + contexts)", topK: false, truncateInputs: true },
+];
+
+const EMBEDDING_BY_ID: ReadonlyMap<string, EmbedderSpec> = new Map(
+  EMBEDDING_MODELS.map((m) => [m.id, m]),
+);
+const RERANKER_BY_ID: ReadonlyMap<string, RerankerSpec> = new Map(
+  RERANKER_MODELS.map((m) => [m.id, m]),
+);
+
+/** The catalog entry of a known embedding model, or `undefined`. */
+export function knownEmbedder(id: string): EmbedderSpec | undefined {
+  return EMBEDDING_BY_ID.get(id);
+}
+
+/** The catalog entry of a known reranker, or `undefined`. */
+export function knownReranker(id: string): RerankerSpec | undefined {
+  return RERANKER_BY_ID.get(id);
+}
+
+function workersLabel(id: string): string {
+  return `Workers AI ${id.replace(/^@(cf|hf)\//, "")}`;
+}
+
+/**
+ * The embedding spec for any id: the catalog entry when known, otherwise a
+ * model taking `text` in batches of 100, of unknown dimensions.
+ */
+export function embedderSpec(id: string): EmbedderSpec {
+  return EMBEDDING_BY_ID.get(id) ?? {
+    id,
+    label: workersLabel(id),
+    batchLimit: EMBED_BATCH,
+    fields: "text",
+    pooling: false,
+    truncateInputs: false,
+  };
+}
+
+/** The reranker spec for any id: the catalog entry when known, otherwise bge-reranker's format. */
+export function rerankerSpec(id: string): RerankerSpec {
+  return RERANKER_BY_ID.get(id) ?? {
+    id,
+    label: workersLabel(id),
+    topK: true,
+    truncateInputs: false,
+  };
+}

@@ -4,18 +4,46 @@
  *
  * @module
  */
-import { GenkitError } from "genkit";
+import { type ActionMetadata, GenkitError } from "genkit";
 import { modelRef } from "genkit/model";
 import {
+  embedderActionMetadata,
   type GenkitPluginV2,
   genkitPluginV2,
   modelActionMetadata,
   type ResolvableAction,
 } from "genkit/plugin";
+import { toJsonSchema } from "genkit/schema";
 import process from "node:process";
-import { isWorkersAIModelId, retiredModel, TEXT_MODELS, textModelSpec } from "./catalog.ts";
+import {
+  embedderSpec,
+  EMBEDDING_MODELS,
+  isWorkersAIModelId,
+  knownEmbedder,
+  knownReranker,
+  knownTextModel,
+  RERANKER_MODELS,
+  rerankerSpec,
+  retiredModel,
+  TEXT_MODELS,
+  textModelSpec,
+} from "./catalog.ts";
 import { type AiBinding, type GatewayOptions, WorkersAIClient } from "./client.ts";
-import type { ModelRef } from "./refs.ts";
+import {
+  defineEmbedder,
+  type EmbedConfig,
+  embedConfigSchemaFor,
+  embedderInfo,
+  validateEmbedConfig,
+} from "./embedders.ts";
+import type { EmbedderRef, ModelRef, RerankerRef } from "./refs.ts";
+import {
+  defineReranker,
+  type RerankConfig,
+  rerankConfigSchemaFor,
+  rerankerInfo,
+  validateRerankConfig,
+} from "./rerankers.ts";
 import {
   defineTextModel,
   type TextConfig,
@@ -72,6 +100,16 @@ export interface CloudflareAIOptions {
   models?: string[];
   /** A Workers AI binding (`env.AI` in a Cloudflare Worker); then no account id or token is needed. */
   binding?: AiBinding;
+  /**
+   * Most embedding requests one embed call keeps in flight. `ai.embedMany`
+   * hands the embedder all its documents at once; they are sent in batches
+   * of the model's limit (100 texts, 32 for qwen3-embedding), this many at a
+   * time, and the vectors come back in input order. Concurrent calls each
+   * have their own limit. Four in flight stay under the Text Embeddings rate
+   * limit (3,000 requests a minute) while a request takes 80 ms or more.
+   * @default {4}
+   */
+  embedConcurrency?: number;
 }
 
 /** The plugin object returned by {@link cloudflareAI}. */
@@ -87,6 +125,51 @@ export interface CloudflareAI {
    * `INVALID_ARGUMENT` for an id that is not `@cf/...` or `@hf/...`.
    */
   model(id: string, config?: TextConfig): ModelRef<TextConfig>;
+  /**
+   * A reference to a Workers AI embedding model, for `ai.embed({ embedder })`
+   * and `ai.embedMany({ embedder })`, with `info.dimensions` set for the
+   * catalog's models. `config` applies to `ai.embed()`; Genkit's
+   * `ai.embedMany()` ignores a reference's config, so pass it there as
+   * `options`. Throws `INVALID_ARGUMENT` for an id that is not an embedding
+   * model or for a config option the model does not take.
+   *
+   * @example
+   * ```ts
+   * import { genkit } from "genkit";
+   * import { cloudflareAI } from "@x/cloudflare-ai";
+   *
+   * const ai = genkit({ plugins: [cloudflareAI()] });
+   * const embedder = cloudflareAI.embedder("@cf/baai/bge-base-en-v1.5"); // info.dimensions: 768
+   * // All documents in one call: sent in batches of 100, in order.
+   * const vectors = await ai.embedMany({ embedder, content: ["Ada", "Grace"] });
+   * const [query] = await ai.embed({ embedder, content: "Who was Ada?", options: { pooling: "mean" } });
+   * ```
+   */
+  embedder(id: string, config?: EmbedConfig): EmbedderRef<EmbedConfig>;
+  /**
+   * A reference to a Workers AI reranker (`@cf/baai/bge-reranker-base`, or
+   * `@cf/baai/bge-m3` in its query + contexts mode), for
+   * `ai.rerank({ reranker })`. Genkit's `ai.rerank()` does not read a
+   * reference's config: pass it as the call's `options` (`options: ref.config`).
+   * Throws `INVALID_ARGUMENT` for an id that is not a reranker or for a config
+   * option the model does not take.
+   *
+   * @example
+   * ```ts
+   * import { Document, genkit } from "genkit";
+   * import { cloudflareAI } from "@x/cloudflare-ai";
+   *
+   * const ai = genkit({ plugins: [cloudflareAI()] });
+   * const ranked = await ai.rerank({
+   *   reranker: cloudflareAI.reranker("@cf/baai/bge-reranker-base"),
+   *   query: "Who wrote the first program?",
+   *   documents: [Document.fromText("Ada Lovelace...", { id: 1 }), Document.fromText("Cats...")],
+   *   options: { topK: 1 },
+   * });
+   * console.log(ranked[0].score(), ranked[0].metadata.id); // best first; metadata kept
+   * ```
+   */
+  reranker(id: string, config?: RerankConfig): RerankerRef<RerankConfig>;
 }
 
 /**
@@ -115,15 +198,59 @@ export function checkModelId(id: string): void {
   }
 }
 
-function positiveInt(name: string, value: number | undefined, fallback: number): number {
+function positiveInt(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min = 0,
+): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) {
+  if (!Number.isInteger(value) || value < min) {
     throw new GenkitError({
       status: "INVALID_ARGUMENT",
-      message: `cloudflareAI(): ${name} must be a whole number >= 0, got ${value}.`,
+      message: `cloudflareAI(): ${name} must be a whole number >= ${min}, got ${value}.`,
     });
   }
   return value;
+}
+
+/** Whether an id names a known embedding model or reranker (no text model is built for it). */
+function isRetrievalModel(id: string): boolean {
+  return knownEmbedder(id) !== undefined || knownReranker(id) !== undefined;
+}
+
+/** Whether `id` may name an embedding model: not a known text model, nor a reranker only. */
+function mayEmbed(id: string): boolean {
+  return !knownTextModel(id) && (knownEmbedder(id) !== undefined || !knownReranker(id));
+}
+
+/** Whether `id` may name a reranker: not a known text model, nor an embedding model only. */
+function mayRerank(id: string): boolean {
+  return !knownTextModel(id) && (knownReranker(id) !== undefined || !knownEmbedder(id));
+}
+
+/** Throws unless `id` is a usable id that may name an embedding model. */
+function checkEmbedderId(id: string): void {
+  checkModelId(id);
+  if (!mayEmbed(id)) {
+    throw new GenkitError({
+      status: "INVALID_ARGUMENT",
+      message: `${id} is not an embedding model. Use one such as @cf/baai/bge-base-en-v1.5 ` +
+        `(the catalog has ${EMBEDDING_MODELS.map((m) => m.id).join(", ")}).`,
+    });
+  }
+}
+
+/** Throws unless `id` is a usable id that may name a reranker. */
+function checkRerankerId(id: string): void {
+  checkModelId(id);
+  if (!mayRerank(id)) {
+    throw new GenkitError({
+      status: "INVALID_ARGUMENT",
+      message: `${id} is not a reranker. Use @cf/baai/bge-reranker-base, ` +
+        "or @cf/baai/bge-m3 in its query + contexts mode.",
+    });
+  }
 }
 
 function createClient(options: CloudflareAIOptions): WorkersAIClient {
@@ -163,29 +290,67 @@ function createClient(options: CloudflareAIOptions): WorkersAIClient {
 
 function plugin(options: CloudflareAIOptions = {}): CloudflareAIPlugin {
   const client = createClient(options);
+  const embedConcurrency = positiveInt("embedConcurrency", options.embedConcurrency, 4, 1);
   const startModels = options.models ?? TEXT_MODELS.map((m) => m.id);
   startModels.forEach(checkModelId);
   const actionName = (id: string) => `${PLUGIN_NAME}/${id}`;
   const textModel = (id: string) => defineTextModel(textModelSpec(id), client, actionName(id));
+  const embedderAction = (id: string) =>
+    defineEmbedder(embedderSpec(id), client, actionName(id), embedConcurrency);
+  const rerankerAction = (id: string) => defineReranker(rerankerSpec(id), client, actionName(id));
 
   return genkitPluginV2({
     name: PLUGIN_NAME,
     init(): ResolvableAction[] {
-      return startModels.map(textModel);
+      return [
+        // Embedding and reranker ids are registered below, as what they are.
+        ...startModels.filter((id) => !isRetrievalModel(id)).map(textModel),
+        ...EMBEDDING_MODELS.map((m) => embedderAction(m.id)),
+        ...RERANKER_MODELS.map((m) => rerankerAction(m.id)),
+      ];
     },
     resolve(actionType, name): ResolvableAction | undefined {
-      if (actionType !== "model") return undefined;
-      checkModelId(name);
-      return textModel(name);
+      switch (actionType) {
+        case "model":
+          checkModelId(name);
+          return isRetrievalModel(name) ? undefined : textModel(name);
+        case "embedder":
+          checkModelId(name);
+          return mayEmbed(name) ? embedderAction(name) : undefined;
+        case "reranker":
+          checkModelId(name);
+          return mayRerank(name) ? rerankerAction(name) : undefined;
+      }
+      return undefined;
     },
-    list() {
-      return TEXT_MODELS.map((spec) =>
-        modelActionMetadata({
+    list(): ActionMetadata[] {
+      return [
+        ...TEXT_MODELS.map((spec) =>
+          modelActionMetadata({
+            name: actionName(spec.id),
+            info: textModelInfo(spec),
+            configSchema: TextConfigSchema,
+          })
+        ),
+        ...EMBEDDING_MODELS.map((spec) =>
+          embedderActionMetadata({
+            name: actionName(spec.id),
+            info: embedderInfo(spec),
+            configSchema: embedConfigSchemaFor(spec),
+          })
+        ),
+        // Genkit has no helper for rerankers; this is the metadata its
+        // reranker() gives the action once it is resolved.
+        ...RERANKER_MODELS.map((spec): ActionMetadata => ({
+          actionType: "reranker",
           name: actionName(spec.id),
-          info: textModelInfo(spec),
-          configSchema: TextConfigSchema,
-        })
-      );
+          metadata: {
+            type: "reranker",
+            info: rerankerInfo(spec),
+            reranker: { customOptions: toJsonSchema({ schema: rerankConfigSchemaFor(spec) }) },
+          },
+        })),
+      ];
     },
   });
 }
@@ -198,6 +363,30 @@ function model(id: string, config?: TextConfig): ModelRef<TextConfig> {
     configSchema: TextConfigSchema,
     config,
   });
+}
+
+function embedderRef(id: string, config?: EmbedConfig): EmbedderRef<EmbedConfig> {
+  checkEmbedderId(id);
+  const spec = embedderSpec(id);
+  if (config !== undefined) validateEmbedConfig(spec, config);
+  return {
+    name: `${PLUGIN_NAME}/${id}`,
+    info: embedderInfo(spec),
+    configSchema: embedConfigSchemaFor(spec),
+    ...(config === undefined ? {} : { config }),
+  };
+}
+
+function rerankerRef(id: string, config?: RerankConfig): RerankerRef<RerankConfig> {
+  checkRerankerId(id);
+  const spec = rerankerSpec(id);
+  if (config !== undefined) validateRerankConfig(spec, config);
+  return {
+    name: `${PLUGIN_NAME}/${id}`,
+    info: rerankerInfo(spec),
+    configSchema: rerankConfigSchemaFor(spec),
+    ...(config === undefined ? {} : { config }),
+  };
 }
 
 /**
@@ -215,4 +404,8 @@ function model(id: string, config?: TextConfig): ModelRef<TextConfig> {
  * const { text } = await ai.generate("Say hi to Ada in a friendly way!");
  * ```
  */
-export const cloudflareAI: CloudflareAI = Object.assign(plugin, { model });
+export const cloudflareAI: CloudflareAI = Object.assign(plugin, {
+  model,
+  embedder: embedderRef,
+  reranker: rerankerRef,
+});

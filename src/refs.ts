@@ -53,3 +53,63 @@ export interface ModelRef<Config> {
   /** A copy of this reference with a version. */
   withVersion(version: string): ModelRef<Config>;
 }
+
+/** What an embedder produces, as Genkit's Developer UI and retrievers see it. */
+export interface EmbedderInfo {
+  /** Label shown in the Developer UI. */
+  label?: string;
+  /** Capabilities. */
+  supports?: {
+    /** Input kinds the embedder takes (Workers AI embedders take text only). */
+    input?: ("text" | "image" | "video")[];
+    /** Embeds languages other than English. */
+    multilingual?: boolean;
+  };
+  /** Length of each vector. */
+  dimensions?: number;
+}
+
+/**
+ * A reference to a Workers AI embedding model, usable as `embedder` in
+ * `ai.embed()` and `ai.embedMany()`. `ai.embed()` applies its `config`;
+ * `ai.embedMany()` does not (Genkit passes only the call's `options`).
+ */
+export interface EmbedderRef<Config> {
+  /** The action name, `cloudflare-ai/<model id>`. */
+  name: string;
+  /** The config schema. */
+  configSchema?: ZodSchema;
+  /** What the embedder produces (always set: Genkit needs it to resolve the reference). */
+  info?: EmbedderInfo;
+  /** Default config for `ai.embed()` calls through this reference. */
+  config?: Config;
+  /** A version (unused by Workers AI). */
+  version?: string;
+}
+
+/** What a reranker can do, as Genkit's Developer UI sees it. */
+export interface RerankerInfo {
+  /** Label shown in the Developer UI. */
+  label?: string;
+  /** Capabilities. */
+  supports?: {
+    /** Takes media in documents (Workers AI rerankers take text only). */
+    media?: boolean;
+  };
+}
+
+/**
+ * A reference to a Workers AI reranker, usable as `reranker` in `ai.rerank()`.
+ * Genkit's `ai.rerank()` never reads a reference's config: pass `config` as
+ * the call's `options` (`options: ref.config`) to apply it.
+ */
+export interface RerankerRef<Config> {
+  /** The action name, `cloudflare-ai/<model id>`. */
+  name: string;
+  /** The config schema. */
+  configSchema?: ZodSchema;
+  /** What the reranker can do (always set: Genkit needs it to resolve the reference). */
+  info?: RerankerInfo;
+  /** Config given when the reference was made, for the call's `options`. */
+  config?: Config;
+}
