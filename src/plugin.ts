@@ -5,7 +5,8 @@
  * @module
  */
 import { type ActionMetadata, GenkitError } from "genkit";
-import { modelRef } from "genkit/model";
+import { logger } from "genkit/logging";
+import { type ModelInfo, modelRef } from "genkit/model";
 import {
   embedderActionMetadata,
   type GenkitPluginV2,
@@ -16,6 +17,7 @@ import {
 import { toJsonSchema } from "genkit/schema";
 import process from "node:process";
 import {
+  type EmbedderSpec,
   embedderSpec,
   EMBEDDING_MODELS,
   isWorkersAIModelId,
@@ -23,9 +25,11 @@ import {
   knownReranker,
   knownTextModel,
   RERANKER_MODELS,
+  type RerankerSpec,
   rerankerSpec,
   retiredModel,
   TEXT_MODELS,
+  type TextModelSpec,
   textModelSpec,
 } from "./catalog.ts";
 import { type AiBinding, type GatewayOptions, WorkersAIClient } from "./client.ts";
@@ -44,7 +48,9 @@ import {
   rerankerInfo,
   validateRerankConfig,
 } from "./rerankers.ts";
+import { searchAllModels } from "./list.ts";
 import {
+  configSchemaFor,
   defineTextModel,
   type TextConfig,
   TextConfigSchema,
@@ -294,7 +300,69 @@ function plugin(options: CloudflareAIOptions = {}): CloudflareAIPlugin {
   const startModels = options.models ?? TEXT_MODELS.map((m) => m.id);
   startModels.forEach(checkModelId);
   const actionName = (id: string) => `${PLUGIN_NAME}/${id}`;
-  const textModel = (id: string) => defineTextModel(textModelSpec(id), client, actionName(id));
+  // Specs learnt from the account's model search, for models the catalog does not know.
+  const liveSpecs = new Map<string, TextModelSpec>();
+  const textModel = (id: string) =>
+    defineTextModel(liveSpecs.get(id) ?? textModelSpec(id), client, actionName(id));
+  const textMetadata = (spec: TextModelSpec, stage?: ModelInfo["stage"]) =>
+    modelActionMetadata({
+      name: actionName(spec.id),
+      info: stage ? { ...textModelInfo(spec), stage } : textModelInfo(spec),
+      configSchema: configSchemaFor(spec),
+    });
+  const embedderMetadata = (spec: EmbedderSpec) =>
+    embedderActionMetadata({
+      name: actionName(spec.id),
+      info: embedderInfo(spec),
+      configSchema: embedConfigSchemaFor(spec),
+    });
+  // Genkit has no helper for rerankers; this is the metadata its reranker()
+  // gives the action once it is resolved.
+  const rerankerMetadata = (spec: RerankerSpec): ActionMetadata => ({
+    actionType: "reranker",
+    name: actionName(spec.id),
+    metadata: {
+      type: "reranker",
+      info: rerankerInfo(spec),
+      reranker: { customOptions: toJsonSchema({ schema: rerankConfigSchemaFor(spec) }) },
+    },
+  });
+  const builtInListing = (): ActionMetadata[] => [
+    ...TEXT_MODELS.map((spec) => textMetadata(spec)),
+    ...EMBEDDING_MODELS.map(embedderMetadata),
+    ...RERANKER_MODELS.map(rerankerMetadata),
+  ];
+  // The account's models from the model search API, mapped to Genkit action
+  // types; tasks this plugin does not serve yet are left out.
+  const liveListing = async (): Promise<ActionMetadata[]> => {
+    const out: ActionMetadata[] = [];
+    for (const m of await searchAllModels(client)) {
+      if (retiredModel(m.id) || !isWorkersAIModelId(m.id)) continue;
+      const stage = m.deprecationDate ? "deprecated" : m.beta ? "unstable" : undefined;
+      if (m.task === "Text Generation") {
+        let spec = knownTextModel(m.id);
+        if (!spec) {
+          const guess = textModelSpec(m.id);
+          spec = {
+            ...guess,
+            label: m.id.replace(/^@(cf|hf)\//, ""),
+            tools: m.functionCalling,
+            contextWindow: m.contextWindow,
+            beta: m.beta,
+          };
+          liveSpecs.set(m.id, spec);
+        }
+        out.push(textMetadata(spec, stage));
+      } else if (m.task === "Text Embeddings") {
+        out.push(embedderMetadata(embedderSpec(m.id)));
+      } else if (knownReranker(m.id)) {
+        out.push(rerankerMetadata(knownReranker(m.id)!));
+      }
+    }
+    return out;
+  };
+  let listing: Promise<ActionMetadata[]> | undefined;
+  let listFailureLogged = false;
   const embedderAction = (id: string) =>
     defineEmbedder(embedderSpec(id), client, actionName(id), embedConcurrency);
   const rerankerAction = (id: string) => defineReranker(rerankerSpec(id), client, actionName(id));
@@ -323,34 +391,22 @@ function plugin(options: CloudflareAIOptions = {}): CloudflareAIPlugin {
       }
       return undefined;
     },
-    list(): ActionMetadata[] {
-      return [
-        ...TEXT_MODELS.map((spec) =>
-          modelActionMetadata({
-            name: actionName(spec.id),
-            info: textModelInfo(spec),
-            configSchema: TextConfigSchema,
-          })
-        ),
-        ...EMBEDDING_MODELS.map((spec) =>
-          embedderActionMetadata({
-            name: actionName(spec.id),
-            info: embedderInfo(spec),
-            configSchema: embedConfigSchemaFor(spec),
-          })
-        ),
-        // Genkit has no helper for rerankers; this is the metadata its
-        // reranker() gives the action once it is resolved.
-        ...RERANKER_MODELS.map((spec): ActionMetadata => ({
-          actionType: "reranker",
-          name: actionName(spec.id),
-          metadata: {
-            type: "reranker",
-            info: rerankerInfo(spec),
-            reranker: { customOptions: toJsonSchema({ schema: rerankConfigSchemaFor(spec) }) },
-          },
-        })),
-      ];
+    async list(): Promise<ActionMetadata[]> {
+      // A binding has no model search over REST: list the built-in catalog.
+      if (options.binding) return builtInListing();
+      listing ??= liveListing().catch((e) => {
+        listing = undefined; // try again on the next call
+        if (!listFailureLogged) {
+          listFailureLogged = true;
+          logger.warn(
+            `cloudflare-ai: could not read the account's models (${
+              e instanceof Error ? e.message : e
+            }); listing the built-in catalog instead.`,
+          );
+        }
+        return builtInListing();
+      });
+      return await listing;
     },
   });
 }

@@ -1,0 +1,90 @@
+/**
+ * `compat-oai`: Genkit's OpenAI-compatible plugin on the emulator's
+ * `/ai/v1/chat/completions` and `/ai/v1/embeddings`, as a Genkit user
+ * without this module would call Workers AI.
+ *
+ * @module
+ */
+import { defineCompatOpenAIEmbedder, openAICompatible } from "@genkit-ai/compat-oai";
+import { genkit } from "genkit";
+import {
+  chunk,
+  EMBED_BATCH,
+  EMBED_MODEL,
+  type Endpoint,
+  type Impl,
+  TEXT_MODEL,
+} from "../common.ts";
+
+const NAME = "workers-ai-oai";
+
+function app(ep: Endpoint, embedder: boolean) {
+  const options = {
+    name: NAME,
+    apiKey: ep.apiToken,
+    baseURL: `${ep.aiBase}/v1`,
+  };
+  return genkit({
+    promptDir: null,
+    plugins: [
+      openAICompatible({
+        ...options,
+        // The plugin resolves chat models on demand; embedders must be listed.
+        initializer: (client) =>
+          Promise.resolve(
+            embedder
+              ? [
+                defineCompatOpenAIEmbedder({
+                  name: EMBED_MODEL,
+                  client,
+                  pluginOptions: options,
+                }),
+              ]
+              : [],
+          ),
+      }),
+    ],
+  });
+}
+
+/** Creates the `compat-oai` implementation. */
+export function compatOai(text: Endpoint, embed: Endpoint): Promise<Impl> {
+  const ai = app(text, false);
+  const embedAi = app(embed, true);
+  const model = `${NAME}/${TEXT_MODEL}`;
+  const embedder = `${NAME}/${EMBED_MODEL}`;
+  return Promise.resolve({
+    name: "compat-oai",
+    async generate(prompt) {
+      return (await ai.generate({ model, prompt })).text;
+    },
+    async stream(prompt, maxTokens, onText) {
+      const { stream, response } = ai.generateStream({
+        model,
+        prompt,
+        // compat-oai drops maxOutputTokens; unknown config keys pass through to the body.
+        config: { max_tokens: maxTokens },
+      });
+      for await (const c of stream) {
+        const delta = c.text;
+        if (delta) onText(delta);
+      }
+      return (await response).text;
+    },
+    async embed(texts) {
+      // ai.embedMany sends every text in one request and the endpoint takes
+      // at most 100: batches of 100, one after another, as user code would.
+      const out: number[][] = [];
+      for (const batch of chunk(texts, EMBED_BATCH)) {
+        const res = await embedAi.embedMany({
+          embedder,
+          content: batch,
+          // The OpenAI SDK asks for base64 unless told otherwise; Workers AI gives floats.
+          options: { encodingFormat: "float" },
+        });
+        for (const e of res) out.push(e.embedding);
+      }
+      return out;
+    },
+  });
+}

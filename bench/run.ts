@@ -1,0 +1,225 @@
+/**
+ * The benchmark suite: `deno task bench` (from the repository root).
+ *
+ * Starts two emulator processes, builds every implementation in this process,
+ * runs the scenarios, then writes `bench/results.json` and `BENCHMARKS.md`.
+ *
+ * Options: `--quick` (few iterations, writes nothing), `--only=a,b` (some
+ * scenarios, writes nothing).
+ *
+ * @module
+ */
+import { type Endpoint, type Impl, IMPLEMENTATIONS, type ImplFactory } from "./common.ts";
+import { startEmulatorProcess } from "./emulator.ts";
+import { cloudflareAi } from "./impls/cloudflare_ai.ts";
+import { compatOai } from "./impls/compat_oai.ts";
+import { genkitFloor } from "./impls/genkit_floor.ts";
+import { langchain } from "./impls/langchain.ts";
+import { rawFetch } from "./impls/raw_fetch.ts";
+import { workersAiProvider } from "./impls/workers_ai_provider.ts";
+import { renderReport, type Results } from "./report.ts";
+import {
+  coldStart,
+  embed10k,
+  FULL,
+  generate,
+  generateC64,
+  QUICK,
+  type ScenarioResult,
+  type Settings,
+  stream,
+} from "./scenarios.ts";
+import { checkTargets } from "./targets.ts";
+
+const FACTORIES: Record<(typeof IMPLEMENTATIONS)[number], ImplFactory> = {
+  "raw-fetch": rawFetch,
+  "genkit-floor": genkitFloor,
+  "cloudflare-ai": cloudflareAi,
+  "compat-oai": compatOai,
+  "workers-ai-provider": workersAiProvider,
+  "langchain": langchain,
+};
+
+const SCENARIO_NAMES = [
+  "generate",
+  "generate-c64",
+  "stream",
+  "embed-10k",
+  "cold-start",
+];
+
+function parseArgs(args: string[]): { quick: boolean; only?: string[] } {
+  let quick = false;
+  let only: string[] | undefined;
+  for (const a of args) {
+    if (a === "--quick") quick = true;
+    else if (a.startsWith("--only=")) {
+      only = a.slice("--only=".length).split(",");
+    } else {throw new Error(
+        `unknown option ${a} (use --quick, --only=scenario,...)`,
+      );}
+  }
+  for (const s of only ?? []) {
+    if (!SCENARIO_NAMES.includes(s)) {
+      throw new Error(
+        `unknown scenario ${s}; scenarios: ${SCENARIO_NAMES.join(", ")}`,
+      );
+    }
+  }
+  return { quick, only };
+}
+
+const started = performance.now();
+const log = (line: string) =>
+  console.log(
+    `[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`,
+  );
+
+function machine(): string {
+  const parts: string[] = [];
+  try {
+    const info = Deno.readTextFileSync("/proc/cpuinfo");
+    const model = /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim();
+    if (model) parts.push(model);
+  } catch { /* not Linux */ }
+  const gib = Deno.systemMemoryInfo().total / 2 ** 30;
+  parts.push(`${gib.toFixed(0)} GiB`, `${Deno.build.os} ${Deno.build.arch}`);
+  return parts.join(", ");
+}
+
+function printTable(name: string, result: ScenarioResult): void {
+  for (const [impl, metrics] of Object.entries(result)) {
+    const figures = Object.entries(metrics).map(([k, v]) => `${k}=${v}`).join(
+      "  ",
+    );
+    console.log(`    ${impl.padEnd(20)} ${figures}`);
+  }
+  void name;
+}
+
+async function main(): Promise<void> {
+  const { quick, only } = parseArgs(Deno.args);
+  const settings: Settings = quick ? QUICK : FULL;
+  const write = !quick && only === undefined;
+  const wanted = (s: string) => only === undefined || only.includes(s);
+  // Genkit starts its reflection server in dev mode; measure production mode.
+  Deno.env.delete("GENKIT_ENV");
+
+  const date = new Date().toISOString();
+  log(
+    `benchmark suite${quick ? " (quick)" : ""}: ${SCENARIO_NAMES.filter(wanted).join(", ")}`,
+  );
+  const scenarios: Results["scenarios"] = {};
+  const skipped: Record<string, Record<string, string>> = {};
+  const problems: Record<string, Record<string, string>> = {};
+  const problemsFor = (scenario: string) => problems[scenario] ??= {};
+
+  const needServers = SCENARIO_NAMES.some((s) => s !== "cold-start" && wanted(s));
+  if (needServers) {
+    await using text = await startEmulatorProcess(0);
+    await using embed = await startEmulatorProcess(20);
+    log(
+      `emulators on ${new URL(text.url).host} and ${new URL(embed.url).host} (+20 ms)`,
+    );
+    const impls: Impl[] = [];
+    for (const name of IMPLEMENTATIONS) {
+      impls.push(await FACTORIES[name](text as Endpoint, embed as Endpoint));
+    }
+    const steps: [string, () => Promise<ScenarioResult>][] = [
+      ["generate", () => generate(impls, settings, log)],
+      ["generate-c64", () => generateC64(impls, settings, log)],
+      ["stream", () => stream(impls, settings, log)],
+      ["embed-10k", () => {
+        const able = impls.filter((i) => i.embed);
+        for (const i of impls.filter((i) => !i.embed)) {
+          (skipped["embed-10k"] ??= {})[i.name] = i.embedSkip ?? "no embedder";
+          log(`  SKIPPED ${i.name}: ${i.embedSkip}`);
+        }
+        const raw = impls.find((i) => i.name === "raw-fetch")!;
+        const problems = problemsFor("embed-10k");
+        return embed10k(able, settings, log, (texts) => raw.embed!(texts), problems);
+      }],
+    ];
+    for (const [name, run] of steps) {
+      if (!wanted(name)) continue;
+      const t0 = performance.now();
+      log(`${name}: start`);
+      scenarios[name] = await run();
+      log(`${name}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      printTable(name, scenarios[name]);
+    }
+  }
+  if (wanted("cold-start")) {
+    const t0 = performance.now();
+    log("cold-start: start");
+    scenarios["cold-start"] = await coldStart(settings, log);
+    log(
+      `cold-start: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    printTable("cold-start", scenarios["cold-start"]);
+  }
+
+  const results: Results = {
+    runtime:
+      `deno ${Deno.version.deno} (V8 ${Deno.version.v8}, TypeScript ${Deno.version.typescript})`,
+    date,
+    cpus: navigator.hardwareConcurrency,
+    scenarios,
+  };
+  const targets = checkTargets(scenarios);
+  for (const t of targets) {
+    const wrong = problems[t.scenario]?.["cloudflare-ai"];
+    if (wrong) {
+      t.met = false;
+      t.detail = `cloudflare-ai ${wrong}; ${t.detail}`;
+    }
+  }
+  console.log("\nTargets:");
+  for (const t of targets) {
+    const verdict = t.met === undefined ? "NOT MEASURED" : t.met ? "met" : "MISSED";
+    console.log(`  ${t.scenario.padEnd(13)} ${verdict.padEnd(12)} ${t.detail}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (write) {
+    const resultsUrl = new URL("./results.json", import.meta.url);
+    const reportUrl = new URL("../BENCHMARKS.md", import.meta.url);
+    await Deno.writeTextFile(
+      resultsUrl,
+      JSON.stringify(results, null, 2) + "\n",
+    );
+    await Deno.writeTextFile(
+      reportUrl,
+      renderReport({
+        results,
+        targets,
+        settings,
+        machine: machine(),
+        skipped,
+        problems,
+        seconds,
+      }),
+    );
+    // Leave both files as the repository's formatter wants them.
+    const fmt = await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", "bench/results.json", "BENCHMARKS.md"],
+      cwd: new URL("../", import.meta.url),
+      stdout: "null",
+      stderr: "inherit",
+    }).output();
+    if (!fmt.success) throw new Error("deno fmt failed on the results");
+    log("wrote bench/results.json and BENCHMARKS.md");
+  } else {
+    log("partial run (--quick or --only): nothing written");
+  }
+  log(`finished in ${seconds.toFixed(0)} s`);
+}
+
+if (import.meta.main) {
+  try {
+    await main();
+    Deno.exit(0);
+  } catch (e) {
+    console.error(e);
+    Deno.exit(1);
+  }
+}

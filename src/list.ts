@@ -1,0 +1,82 @@
+/**
+ * The account's live model catalog, from Workers AI's model search endpoint
+ * (`/ai/models/search`, every page), reduced to what listing needs.
+ *
+ * @module
+ */
+import type { WorkersAIClient } from "./client.ts";
+
+/** One model of the account's catalog. */
+export interface LiveModel {
+  /** Model id, e.g. `@cf/meta/llama-3.1-8b-instruct-fast`. */
+  id: string;
+  /** Workers AI task name, e.g. `Text Generation`. */
+  task: string;
+  /** Cloudflare's description. */
+  description: string;
+  /** `function_calling` property. */
+  functionCalling: boolean;
+  /** `context_window` property, in tokens. */
+  contextWindow?: number;
+  /** `beta` property. */
+  beta: boolean;
+  /** `planned_deprecation_date` property (`YYYY-MM-DD`), when set. */
+  deprecationDate?: string;
+}
+
+const PER_PAGE = 100;
+/** A bound on pages, so that a misbehaving endpoint cannot loop forever. */
+const MAX_PAGES = 50;
+
+function property(
+  props: { property_id?: string; value?: unknown }[],
+  id: string,
+): unknown {
+  return props.find((p) => p.property_id === id)?.value;
+}
+
+function truthy(value: unknown): boolean {
+  return value === true || value === "true";
+}
+
+/** Maps one search result object to a {@link LiveModel}; `undefined` when it has no usable name. */
+export function toLiveModel(raw: Record<string, unknown>): LiveModel | undefined {
+  const id = raw.name;
+  if (typeof id !== "string" || !id.startsWith("@")) return undefined;
+  const props = Array.isArray(raw.properties) ? raw.properties : [];
+  const task = (raw.task as { name?: unknown } | undefined)?.name;
+  const context = Number(property(props, "context_window"));
+  const deprecation = property(props, "planned_deprecation_date");
+  return {
+    id,
+    task: typeof task === "string" ? task : "",
+    description: typeof raw.description === "string" ? raw.description : "",
+    functionCalling: truthy(property(props, "function_calling")),
+    contextWindow: Number.isFinite(context) && context > 0 ? context : undefined,
+    beta: truthy(property(props, "beta")),
+    deprecationDate: typeof deprecation === "string" && deprecation ? deprecation : undefined,
+  };
+}
+
+/** Reads every page of the account's model search. */
+export async function searchAllModels(client: WorkersAIClient): Promise<LiveModel[]> {
+  const models: LiveModel[] = [];
+  let fetched = 0;
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const envelope = await client.get(`ai/models/search?page=${page}&per_page=${PER_PAGE}`);
+    const result = Array.isArray(envelope.result) ? envelope.result : [];
+    for (const raw of result) {
+      const m = toLiveModel(raw as Record<string, unknown>);
+      if (m) models.push(m);
+    }
+    const info = envelope.result_info as { per_page?: number; total_count?: number } | undefined;
+    // The server may serve fewer per page than asked: page by what it says.
+    const perPage = info?.per_page ?? PER_PAGE;
+    const total = info?.total_count;
+    fetched += result.length;
+    if (result.length === 0 || (total !== undefined ? fetched >= total : result.length < perPage)) {
+      break;
+    }
+  }
+  return models;
+}

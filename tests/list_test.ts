@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { genkit } from "genkit";
+import { cloudflareAI, EMBEDDING_MODELS, TEXT_MODELS } from "../mod.ts";
+import { type Emulator, startEmulator } from "../src/testing/mod.ts";
+
+type Meta = { actionType: string; name: string; metadata?: Record<string, unknown> };
+
+/**
+ * A fetch that pages the model search 10 at a time (to exercise pagination)
+ * and adds two models to the first page: one the catalog does not know, with
+ * function calling, and one with a planned deprecation date.
+ */
+function searchFetch(options: { fail?: boolean } = {}): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(String(input));
+    if (!url.pathname.endsWith("/ai/models/search")) return fetch(input, init);
+    if (options.fail) throw new TypeError("connection refused");
+    url.searchParams.set("per_page", "10");
+    const res = await fetch(url, init);
+    const body = await res.json();
+    if (url.searchParams.get("page") === "1") {
+      body.result.push(
+        {
+          id: "x1",
+          source: 1,
+          name: "@cf/acme/new-model-9b",
+          description: "A model the catalog does not know",
+          task: { id: "t", name: "Text Generation", description: "" },
+          tags: [],
+          properties: [
+            { property_id: "function_calling", value: "true" },
+            { property_id: "context_window", value: "65536" },
+            { property_id: "beta", value: "true" },
+          ],
+        },
+        {
+          id: "x2",
+          source: 1,
+          name: "@cf/meta/llama-3.2-3b-instruct",
+          description: "Going away",
+          task: { id: "t", name: "Text Generation", description: "" },
+          tags: [],
+          properties: [{ property_id: "planned_deprecation_date", value: "2027-01-31" }],
+        },
+      );
+    }
+    return Response.json(body, { status: res.status });
+  };
+}
+
+function plugin(emu: Emulator, fetchImpl: typeof fetch) {
+  return cloudflareAI({
+    accountId: emu.accountId,
+    apiToken: emu.apiToken,
+    baseUrl: emu.url,
+    fetch: fetchImpl,
+  });
+}
+
+Deno.test("list() reads every page of the model search and maps tasks to action types", async () => {
+  await using emu = await startEmulator();
+  const p = plugin(emu, searchFetch());
+  const listed = (await p.list!()) as Meta[];
+  const searches = emu.requests.filter((r) => r.route === "models-search");
+  assert.ok(searches.length >= 4, `paged through the search (${searches.length} pages)`);
+  const byKey = new Map(listed.map((m) => [`/${m.actionType}/${m.name}`, m]));
+  for (const m of TEXT_MODELS) assert.ok(byKey.has(`/model/cloudflare-ai/${m.id}`), m.id);
+  for (const m of EMBEDDING_MODELS) assert.ok(byKey.has(`/embedder/cloudflare-ai/${m.id}`), m.id);
+  assert.ok(byKey.has("/reranker/cloudflare-ai/@cf/baai/bge-reranker-base"));
+
+  const unknown = byKey.get("/model/cloudflare-ai/@cf/acme/new-model-9b")!;
+  const info = unknown.metadata!.model as { supports: { tools: boolean }; stage: string };
+  assert.equal(info.supports.tools, true, "function_calling -> tools");
+  assert.equal(info.stage, "unstable", "beta -> unstable");
+  const deprecated = byKey.get("/model/cloudflare-ai/@cf/meta/llama-3.2-3b-instruct")!;
+  assert.equal((deprecated.metadata!.model as { stage: string }).stage, "deprecated");
+  const embedder = byKey.get("/embedder/cloudflare-ai/@cf/baai/bge-base-en-v1.5")!;
+  assert.equal(
+    (embedder.metadata!.embedder as { dimensions: number }).dimensions,
+    768,
+  );
+
+  // Cached per plugin instance.
+  const before = emu.requests.length;
+  await p.list!();
+  assert.equal(emu.requests.length, before);
+});
+
+Deno.test("a model learnt from the search resolves with the capabilities it was listed with", async () => {
+  await using emu = await startEmulator();
+  const ai = genkit({ promptDir: null, plugins: [plugin(emu, searchFetch())] });
+  const actions = await ai.registry.listResolvableActions();
+  const listed = actions["/model/cloudflare-ai/@cf/acme/new-model-9b"] as Meta;
+  assert.ok(listed, "listed through the registry");
+  const action = await ai.registry.lookupAction("/model/cloudflare-ai/@cf/acme/new-model-9b");
+  assert.equal(
+    (action.__action.metadata!.model as { supports: { tools: boolean } }).supports.tools,
+    true,
+  );
+});
+
+Deno.test("list() falls back to the built-in catalog when the search fails", async () => {
+  await using emu = await startEmulator();
+  const p = plugin(emu, searchFetch({ fail: true }));
+  const listed = (await p.list!()) as Meta[];
+  assert.equal(
+    listed.filter((m) => m.actionType === "model").length,
+    TEXT_MODELS.length,
+    "every catalog text model",
+  );
+  assert.ok(listed.some((m) => m.name === "cloudflare-ai/@cf/baai/bge-base-en-v1.5"));
+});
