@@ -14,7 +14,7 @@ import {
   redact,
   workersAIError,
 } from "./errors.ts";
-import { DONE, sseData } from "./sse.ts";
+import { DONE, sseBatches } from "./sse.ts";
 
 /** Routes requests through Cloudflare AI Gateway. */
 export interface GatewayOptions {
@@ -78,8 +78,8 @@ export interface CallOptions {
 
 /** One item of a streamed answer. */
 export type StreamItem =
-  /** A parsed server-sent event. */
-  | { type: "event"; data: Record<string, unknown> }
+  /** The parsed server-sent events that arrived in one network read. */
+  | { type: "events"; data: Record<string, unknown>[] }
   /** The whole answer, when the server replied with JSON to a streaming request. */
   | { type: "result"; data: unknown };
 
@@ -92,23 +92,79 @@ class RetryableFailure {
   constructor(readonly error: GenkitError, readonly retryAfterMs?: number) {}
 }
 
-/** Aborts a request when no progress is made for `ms` milliseconds. */
+/**
+ * One interval per client watches every deadline in flight, instead of a
+ * timer per request (a timer costs several microseconds per request). It
+ * checks every tenth of the timeout (at most every second), stops when no
+ * deadline is left, and never keeps the process alive by itself.
+ */
+class Watchdog {
+  readonly #live = new Set<Deadline>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #tickMs: number;
+  constructor(timeoutMs: number) {
+    this.#tickMs = Math.min(1000, Math.max(1, Math.floor(timeoutMs / 10)));
+  }
+  watch(deadline: Deadline): void {
+    this.#live.add(deadline);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#sweep(), this.#tickMs);
+      (this.#timer as { unref?: () => void }).unref?.();
+    }
+  }
+  forget(deadline: Deadline): void {
+    this.#live.delete(deadline);
+  }
+  #sweep(): void {
+    const now = Date.now();
+    for (const d of this.#live) {
+      if (now >= d.due) {
+        this.#live.delete(d);
+        d.expire();
+      }
+    }
+    if (this.#live.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+}
+
+/**
+ * Aborts a request when no progress is made for `ms` milliseconds, or as soon
+ * as the caller's signal aborts. `arm()` only moves the due time forward.
+ */
 class Deadline {
   readonly controller: AbortController = new AbortController();
   expired = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  constructor(readonly ms: number) {}
+  due = 0;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onAbort: (() => void) | undefined;
+  constructor(readonly ms: number, readonly watchdog: Watchdog, caller?: AbortSignal) {
+    if (caller) {
+      this.#caller = caller;
+      this.#onAbort = () => this.controller.abort(caller.reason);
+      if (caller.aborted) this.controller.abort(caller.reason);
+      else caller.addEventListener("abort", this.#onAbort, { once: true });
+    }
+  }
   arm(): void {
     if (this.ms <= 0) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.expired = true;
-      this.controller.abort(new DOMException("Workers AI did not answer in time", "TimeoutError"));
-    }, this.ms);
+    this.due = Date.now() + this.ms;
+    this.watchdog.watch(this);
   }
+  expire(): void {
+    this.expired = true;
+    this.controller.abort(new DOMException("Workers AI did not answer in time", "TimeoutError"));
+  }
+  /** Stops the timer; the caller's signal still aborts the request. */
+  stopTimer(): void {
+    this.watchdog.forget(this);
+  }
+  /** Stops the timer and lets go of the caller's signal. */
   clear(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.stopTimer();
+    if (this.#onAbort) this.#caller!.removeEventListener("abort", this.#onAbort);
   }
 }
 
@@ -117,10 +173,12 @@ export class WorkersAIClient {
   readonly #config: ClientConfig;
   readonly #headers: Record<string, string>;
   readonly #secrets: readonly (string | undefined)[];
+  readonly #watchdog: Watchdog;
 
   /** Creates a client; the configuration is not validated here (the plugin does that). */
   constructor(config: ClientConfig) {
     this.#config = config;
+    this.#watchdog = new Watchdog(config.timeoutMs);
     this.#secrets = [config.apiToken, config.gateway?.authToken];
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (config.apiToken) headers.authorization = `Bearer ${config.apiToken}`;
@@ -183,13 +241,13 @@ export class WorkersAIClient {
           deadline.clear();
         }
       }
-      const reader = sseData(response.body!).getReader();
+      const batches = sseBatches(response.body!);
       let delivered = false;
       let retry: RetryableFailure | undefined;
       try {
         for (;;) {
           deadline.arm();
-          const { value, done } = await reader.read();
+          const { value: batch, done } = await batches.next();
           if (done) {
             throw new GenkitError({
               status: "UNAVAILABLE",
@@ -199,26 +257,41 @@ export class WorkersAIClient {
               detail: { model },
             });
           }
-          if (value === DONE) return;
-          let data: Record<string, unknown>;
-          try {
-            data = JSON.parse(value);
-          } catch {
-            throw new GenkitError({
-              status: "INTERNAL",
-              message: `Workers AI stream for ${model} sent an event that is not JSON: ${
-                redact(value.slice(0, 120), this.#secrets)
-              }`,
-              detail: { model },
-            });
+          const events: Record<string, unknown>[] = [];
+          let failure: GenkitError | undefined;
+          let finished = false;
+          for (const value of batch) {
+            if (value === DONE) {
+              finished = true;
+              break;
+            }
+            let data: Record<string, unknown>;
+            try {
+              data = JSON.parse(value);
+            } catch {
+              failure = new GenkitError({
+                status: "INTERNAL",
+                message: `Workers AI stream for ${model} sent an event that is not JSON: ${
+                  redact(value.slice(0, 120), this.#secrets)
+                }`,
+                detail: { model },
+              });
+              break;
+            }
+            const errors = envelopeErrors(data);
+            if (errors) {
+              // An error can arrive mid-stream as an event after partial content.
+              failure = workersAIError({ model, httpStatus: 200, errors, secrets: this.#secrets });
+              break;
+            }
+            events.push(data);
           }
-          const errors = envelopeErrors(data);
-          if (errors) {
-            // An error can arrive mid-stream as an event after partial content.
-            throw workersAIError({ model, httpStatus: 200, errors, secrets: this.#secrets });
+          if (events.length > 0) {
+            delivered = true;
+            yield { type: "events", data: events };
           }
-          delivered = true;
-          yield { type: "event", data };
+          if (failure) throw failure;
+          if (finished) return;
         }
       } catch (e) {
         const failure = this.#failure(model, e, options.signal, deadline);
@@ -232,7 +305,7 @@ export class WorkersAIClient {
         }
       } finally {
         deadline.clear();
-        reader.cancel().catch(() => {});
+        batches.return(undefined).catch(() => {});
       }
       await this.#backoff(attempt, retry, options.signal, model);
     }
@@ -265,7 +338,7 @@ export class WorkersAIClient {
     const { signal } = options;
     for (let attempt = firstAttempt;; attempt++) {
       if (signal?.aborted) throw cancelled(model);
-      const deadline = new Deadline(this.#config.timeoutMs);
+      const deadline = new Deadline(this.#config.timeoutMs, this.#watchdog, signal);
       let outcome: Response | RetryableFailure;
       try {
         outcome = await this.#attempt(model, body, options, deadline, url);
@@ -290,9 +363,7 @@ export class WorkersAIClient {
     deadline: Deadline,
     url?: string,
   ): Promise<Response | RetryableFailure> {
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, deadline.controller.signal])
-      : deadline.controller.signal;
+    const signal = deadline.controller.signal;
     deadline.arm();
     const response = this.#config.binding && !url
       ? await this.#viaBinding(model, body, signal)
@@ -305,7 +376,7 @@ export class WorkersAIClient {
         signal,
       });
     if (response.ok) return response;
-    deadline.clear();
+    deadline.stopTimer();
     const text = await response.text().catch(() => "");
     const errors = parseErrors(text);
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
@@ -432,6 +503,7 @@ function cancelled(model: string): GenkitError {
 }
 
 function withAttempts(error: GenkitError, attempts: number): GenkitError {
+  if (attempts <= 1) return error;
   const detail = { ...(error.detail as Record<string, unknown>), attempts };
   return new GenkitError({
     status: error.status,

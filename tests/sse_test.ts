@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { DONE, sseData } from "../src/sse.ts";
+import { DONE, sseBatches } from "../src/sse.ts";
 
 /** Serves `bytes` as a body delivered in the given pieces (one network read each). */
 function bodyFrom(bytes: Uint8Array, cuts: number[]): ReadableStream<Uint8Array> {
@@ -20,9 +20,9 @@ function bodyFrom(bytes: Uint8Array, cuts: number[]): ReadableStream<Uint8Array>
   });
 }
 
-async function collect(stream: ReadableStream<string>): Promise<string[]> {
+async function collect(batches: AsyncIterable<string[]>): Promise<string[]> {
   const out: string[] = [];
-  for await (const d of stream) out.push(d);
+  for await (const batch of batches) out.push(...batch);
   return out;
 }
 
@@ -51,7 +51,7 @@ Deno.test("SSE parsing gives the same events for every split of the bytes (LF, C
       fc.boolean(),
       fc.array(fc.nat(2000), { maxLength: 40 }),
       async (eol, space, cuts) => {
-        const got = await collect(sseData(bodyFrom(wire(eol, space), cuts)));
+        const got = await collect(sseBatches(bodyFrom(wire(eol, space), cuts)));
         assert.deepEqual(got, EXPECTED);
       },
     ),
@@ -64,11 +64,17 @@ Deno.test("SSE parsing survives splits inside every multi-byte character", async
   for (let i = 1; i < bytes.length; i++) {
     // Only cut where the byte is a UTF-8 continuation byte: inside a character.
     if ((bytes[i] & 0xc0) !== 0x80) continue;
-    assert.deepEqual(await collect(sseData(bodyFrom(bytes, [i]))), EXPECTED);
+    assert.deepEqual(await collect(sseBatches(bodyFrom(bytes, [i]))), EXPECTED);
   }
 });
 
 Deno.test("a bare [DONE] line without the data: field is still the end marker", async () => {
   const body = new Response('data: {"response":"Hi"}\n\n[DONE]\n\n').body!;
-  assert.deepEqual(await collect(sseData(body)), ['{"response":"Hi"}', DONE]);
+  assert.deepEqual(await collect(sseBatches(body)), ['{"response":"Hi"}', DONE]);
+});
+
+Deno.test("events that arrive in one network read come as one batch", async () => {
+  const batches: string[][] = [];
+  for await (const b of sseBatches(bodyFrom(wire("\n", true), []))) batches.push(b);
+  assert.deepEqual(batches, [EXPECTED]);
 });

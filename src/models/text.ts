@@ -813,27 +813,30 @@ async function streamAnswer(
       sendChunk({ content: response.message!.content });
       return response;
     }
-    const ev = item.data;
-    if (ev.usage) usage = ev.usage as WireUsage;
-    const choices = ev.choices as Record<string, unknown>[] | undefined;
-    if (Array.isArray(choices)) {
-      for (const choice of choices) {
-        const delta = (choice.delta ?? choice.message ?? {}) as Record<string, unknown>;
-        const r = delta.reasoning ?? delta.reasoning_content;
-        const c = delta.content ?? choice.text;
-        if ((typeof r === "string" && r) || (typeof c === "string" && c)) {
-          emit(typeof r === "string" ? r : "", typeof c === "string" ? c : "");
+    // The events that arrived in one network read.
+    for (const ev of item.data) {
+      if (ev.usage) usage = ev.usage as WireUsage;
+      const choices = ev.choices as Record<string, unknown>[] | undefined;
+      if (Array.isArray(choices)) {
+        for (const choice of choices) {
+          const delta = (choice.delta ?? choice.message ?? {}) as Record<string, unknown>;
+          const r = delta.reasoning ?? delta.reasoning_content;
+          const c = delta.content ?? choice.text;
+          if ((typeof r === "string" && r) || (typeof c === "string" && c)) {
+            emit(typeof r === "string" ? r : "", typeof c === "string" ? c : "");
+          }
+          addCalls(delta.tool_calls);
+          if (choice.finish_reason) wireFinish = choice.finish_reason as string;
         }
-        addCalls(delta.tool_calls);
-        if (choice.finish_reason) wireFinish = choice.finish_reason as string;
+      } else {
+        const r = ev.response;
+        if (typeof r === "string" && r) addText(r);
+        else if (r !== undefined && r !== null && typeof r !== "string") addText(JSON.stringify(r));
+        addCalls(ev.tool_calls);
       }
-    } else {
-      const r = ev.response;
-      if (typeof r === "string" && r) addText(r);
-      else if (r !== undefined && r !== null && typeof r !== "string") addText(JSON.stringify(r));
-      addCalls(ev.tool_calls);
+      if (typeof ev.finish_reason === "string") wireFinish = ev.finish_reason;
+      if (cutter?.stopped) break;
     }
-    if (typeof ev.finish_reason === "string") wireFinish = ev.finish_reason;
     if (cutter?.stopped) break; // ends the HTTP stream too
   }
   if (splitter) {
