@@ -330,6 +330,33 @@ function batchError(
 }
 
 /** Defines the Genkit embedder action `cloudflare-ai/<id>` for one embedding model. */
+/** Above this many numbers, an embedder's trace records a summary instead of the vectors. */
+export const TRACE_SUMMARY_THRESHOLD = 100_000;
+
+/**
+ * Genkit serialises every action's whole output into its trace with
+ * `JSON.stringify`; for 10,000 768-dimensional vectors that is a string of
+ * about 100 MB and a third of a second of CPU on every call, for a trace no
+ * one can read. Above {@link TRACE_SUMMARY_THRESHOLD} numbers, the response
+ * serialises as a summary (count, dimensions, the first vector's first
+ * values); the vectors themselves reach the caller untouched.
+ */
+export function traceSummarized<T extends { embeddings: { embedding: number[] }[] }>(
+  response: T,
+): T {
+  const count = response.embeddings.length;
+  const dimensions = response.embeddings[0]?.embedding.length ?? 0;
+  if (count * dimensions <= TRACE_SUMMARY_THRESHOLD) return response;
+  Object.defineProperty(response, "toJSON", {
+    enumerable: false,
+    value: () => ({
+      embeddings: `${count} embeddings of ${dimensions} dimensions (summarised for the trace)`,
+      first: response.embeddings[0].embedding.slice(0, 8),
+    }),
+  });
+  return response;
+}
+
 export function defineEmbedder(
   spec: EmbedderSpec,
   client: WorkersAIClient,
@@ -345,7 +372,7 @@ export function defineEmbedder(
       );
       if (texts.length === 0) return { embeddings: [] };
       const vectors = await embedInBatches(spec, client, config, texts, concurrency, abortSignal);
-      return { embeddings: vectors.map((embedding) => ({ embedding })) };
+      return traceSummarized({ embeddings: vectors.map((embedding) => ({ embedding })) });
     },
   );
 }

@@ -393,3 +393,16 @@ Deno.test("embedding and reranker ids are not built as text models, nor text mod
   assert.match(e.message, /Unable to resolve embedder/);
   assert.equal(app.emu.requests.length, 0);
 });
+
+Deno.test("a large embedding result is summarised for the trace, not for the caller", async () => {
+  const { traceSummarized } = await import("../src/embedders.ts");
+  const big = traceSummarized({
+    embeddings: Array.from({ length: 200 }, () => ({ embedding: new Array(768).fill(0.5) })),
+  });
+  assert.equal(big.embeddings.length, 200);
+  assert.equal(big.embeddings[199].embedding.length, 768);
+  const json = JSON.parse(JSON.stringify(big));
+  assert.match(json.embeddings, /200 embeddings of 768 dimensions/);
+  const small = traceSummarized({ embeddings: [{ embedding: [0.1, 0.2] }] });
+  assert.deepEqual(JSON.parse(JSON.stringify(small)), { embeddings: [{ embedding: [0.1, 0.2] }] });
+});
