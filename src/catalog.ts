@@ -292,9 +292,12 @@ export const TEXT_MODELS: readonly TextModelSpec[] = [
   openai("@cf/qwen/qwen3.8-27b", "Qwen 3.8 27B", { tools: false, contextWindow: 131_072 }),
 ];
 
-const TEXT_BY_ID: ReadonlyMap<string, TextModelSpec> = new Map(
-  TEXT_MODELS.map((m) => [m.id, m]),
-);
+/** A lookup table of specs by model id. */
+function byId<T extends { id: string }>(items: readonly T[]): ReadonlyMap<string, T> {
+  return new Map(items.map((m) => [m.id, m]));
+}
+
+const TEXT_BY_ID = byId(TEXT_MODELS);
 
 const LLAMA_31 = "@cf/meta/llama-3.1-8b-instruct-fast";
 const LLAMA_33 = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
@@ -363,9 +366,7 @@ export const RETIRED_MODELS: readonly RetiredModel[] = [
   ]),
 ];
 
-const RETIRED_BY_ID: ReadonlyMap<string, RetiredModel> = new Map(
-  RETIRED_MODELS.map((m) => [m.id, m]),
-);
+const RETIRED_BY_ID = byId(RETIRED_MODELS);
 
 /** The catalog entry of a known active text model, or `undefined`. */
 export function knownTextModel(id: string): TextModelSpec | undefined {
@@ -402,7 +403,7 @@ export function textModelSpec(id: string): TextModelSpec {
   const known = TEXT_BY_ID.get(id);
   if (known) return known;
   const isOpenAI = OPENAI_FAMILY_PREFIXES.some((p) => id.startsWith(p));
-  const label = `Workers AI ${id.replace(/^@(cf|hf)\//, "")}`;
+  const label = workersLabel(id);
   return isOpenAI
     ? openai(id, label, { tools: false, json: "none", reasoning: true })
     : native(id, label);
@@ -502,12 +503,8 @@ export const RERANKER_MODELS: readonly RerankerSpec[] = [
   { id: "@cf/baai/bge-m3", label: "BGE M3 (query + contexts)", topK: false, truncateInputs: true },
 ];
 
-const EMBEDDING_BY_ID: ReadonlyMap<string, EmbedderSpec> = new Map(
-  EMBEDDING_MODELS.map((m) => [m.id, m]),
-);
-const RERANKER_BY_ID: ReadonlyMap<string, RerankerSpec> = new Map(
-  RERANKER_MODELS.map((m) => [m.id, m]),
-);
+const EMBEDDING_BY_ID = byId(EMBEDDING_MODELS);
+const RERANKER_BY_ID = byId(RERANKER_MODELS);
 
 /** The catalog entry of a known embedding model, or `undefined`. */
 export function knownEmbedder(id: string): EmbedderSpec | undefined {

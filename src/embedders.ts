@@ -11,6 +11,7 @@ import { embedder } from "genkit/plugin";
 import type { EmbedderSpec } from "./catalog.ts";
 import type { WorkersAIClient } from "./client.ts";
 import type { EmbedderInfo, ZodSchema } from "./refs.ts";
+import { invalidArgument as invalid } from "./errors.ts";
 
 const embedConfigSchema = z.object({
   pooling: z.enum(["mean", "cls"])
@@ -107,10 +108,6 @@ export function embedderInfo(spec: EmbedderSpec): EmbedderInfo {
   if (spec.multilingual !== undefined) info.supports!.multilingual = spec.multilingual;
   if (spec.dimensions !== undefined) info.dimensions = spec.dimensions;
   return info;
-}
-
-function invalid(message: string): GenkitError {
-  return new GenkitError({ status: "INVALID_ARGUMENT", message });
 }
 
 function takesNone(spec: EmbedderSpec): string {

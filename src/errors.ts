@@ -169,6 +169,11 @@ function hint(errors: CloudflareErrorItem[], httpStatus: number | undefined): st
   return undefined;
 }
 
+/** An `INVALID_ARGUMENT` error: bad input refused before any request. */
+export function invalidArgument(message: string, detail?: unknown): GenkitError {
+  return new GenkitError({ status: "INVALID_ARGUMENT", message, detail });
+}
+
 /** Removes every occurrence of the given secrets from a text. */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;

@@ -6,6 +6,7 @@
  * @module
  */
 import { GenkitError, type MessageData } from "genkit";
+import { invalidArgument as invalid } from "./errors.ts";
 
 /** Limits of {@link inlineRemoteImages}. */
 export interface DownloadLimits {
@@ -20,10 +21,6 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
   maxBytes: 10 * 1024 * 1024,
   timeoutMs: 15_000,
 };
-
-function invalid(message: string): GenkitError {
-  return new GenkitError({ status: "INVALID_ARGUMENT", message });
-}
 
 function base64(bytes: Uint8Array): string {
   let binary = "";

@@ -12,6 +12,7 @@ import type { RerankerSpec } from "./catalog.ts";
 import type { WorkersAIClient } from "./client.ts";
 import { documentText } from "./embedders.ts";
 import type { RerankerInfo, ZodSchema } from "./refs.ts";
+import { invalidArgument as invalid } from "./errors.ts";
 
 const rerankConfigSchema = z.object({
   topK: z.number().int().min(1)
@@ -72,10 +73,6 @@ export function rerankConfigSchemaFor(spec: RerankerSpec): z.ZodTypeAny {
 /** What Genkit's Developer UI should know about a reranker. */
 export function rerankerInfo(spec: RerankerSpec): RerankerInfo {
   return { label: `Cloudflare Workers AI - ${spec.label}`, supports: { media: false } };
-}
-
-function invalid(message: string): GenkitError {
-  return new GenkitError({ status: "INVALID_ARGUMENT", message });
 }
 
 /**

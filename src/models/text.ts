@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { GenerationCommonConfigSchema, GenkitError, type MessageData, type Part, z } from "genkit";
+import { GenerationCommonConfigSchema, type MessageData, type Part, z } from "genkit";
 import { parsePartialJson } from "genkit/extract";
 import {
   type GenerateRequest,
@@ -23,6 +23,7 @@ import type { StreamItem, WorkersAIClient } from "../client.ts";
 import { inlineRemoteImages } from "../media.ts";
 import type { ZodSchema } from "../refs.ts";
 import { cutAtStop, splitThinking, StopCutter, ThinkSplitter } from "./text_split.ts";
+import { invalidArgument as invalid } from "../errors.ts";
 
 const textConfigSchema = GenerationCommonConfigSchema.extend({
   seed: z.number().int().describe("Random seed for reproducible sampling.").optional(),
@@ -158,10 +159,6 @@ export function textModelInfo(spec: TextModelSpec): ModelInfo {
       constrained: spec.json === "none" ? "none" : "no-tools",
     },
   };
-}
-
-function invalid(message: string, detail?: unknown): GenkitError {
-  return new GenkitError({ status: "INVALID_ARGUMENT", message, detail });
 }
 
 /**
