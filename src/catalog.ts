@@ -9,7 +9,22 @@
  * @module
  */
 
-/** An inclusive numeric range a sampling parameter must fall in. */
+/**
+ * An inclusive numeric range a sampling parameter must fall in.
+ *
+ * @example
+ * ```ts
+ * import { type ParamRange, TEXT_MODELS } from "@x/cloudflare-ai";
+ *
+ * // Brings a value into a model's documented range.
+ * function clamp(value: number, range: ParamRange): number {
+ *   const v = Math.min(range.max, Math.max(range.min, value));
+ *   return range.int ? Math.round(v) : v;
+ * }
+ * const gptOss = TEXT_MODELS.find((m) => m.id === "@cf/openai/gpt-oss-120b")!;
+ * clamp(3, gptOss.params.temperature!); // 2
+ * ```
+ */
 export interface ParamRange {
   /** Smallest accepted value. */
   min: number;
@@ -19,7 +34,18 @@ export interface ParamRange {
   int?: boolean;
 }
 
-/** The sampling parameters whose ranges differ per model (camelCase, as in the config). */
+/**
+ * The sampling parameters whose ranges differ per model (camelCase, as in the config).
+ *
+ * @example
+ * ```ts
+ * import { type RangedParam, TEXT_MODELS } from "@x/cloudflare-ai";
+ *
+ * const gptOss = TEXT_MODELS.find((m) => m.id === "@cf/openai/gpt-oss-120b")!;
+ * const wanted: RangedParam[] = ["temperature", "topK", "repetitionPenalty"];
+ * const refused = wanted.filter((p) => !(p in gptOss.params)); // ["topK", "repetitionPenalty"]
+ * ```
+ */
 export type RangedParam =
   | "temperature"
   | "maxOutputTokens"
@@ -34,16 +60,63 @@ export type RangedParam =
  * The two incompatible text wire formats of Workers AI:
  * `native` answers `{response, tool_calls, usage}`; `openai` takes and answers
  * OpenAI Chat Completions bodies, even on `/ai/run`.
+ *
+ * @example
+ * ```ts
+ * import { TEXT_MODELS, type TextFamily } from "@x/cloudflare-ai";
+ *
+ * const family: TextFamily = "openai";
+ * const chatCompletions = TEXT_MODELS.filter((m) => m.family === family).map((m) => m.id);
+ * // ["@cf/openai/gpt-oss-120b", "@cf/openai/gpt-oss-20b", "@cf/zai-org/glm-4.7-flash", ...]
+ * ```
  */
 export type TextFamily = "native" | "openai";
 
-/** How a model takes images. */
+/**
+ * How a model takes images.
+ *
+ * @example
+ * ```ts
+ * import { TEXT_MODELS, type VisionInput } from "@x/cloudflare-ai";
+ *
+ * function visionOf(id: string): VisionInput {
+ *   return TEXT_MODELS.find((m) => m.id === id)?.vision ?? "none";
+ * }
+ * visionOf("@cf/meta/llama-4-scout-17b-16e-instruct"); // "content-parts"
+ * visionOf("@cf/meta/llama-3.2-11b-vision-instruct"); // "image-field": one image per request
+ * ```
+ */
 export type VisionInput = "none" | "content-parts" | "image-field";
 
-/** How a model does constrained JSON output. */
+/**
+ * How a model does constrained JSON output.
+ *
+ * @example
+ * ```ts
+ * import { type JsonMode, TEXT_MODELS } from "@x/cloudflare-ai";
+ *
+ * // Native-format models that constrain their answer to the schema of
+ * // ai.generate({ output: { schema } }).
+ * const nativeJson: JsonMode[] = ["response_format", "guided_json"];
+ * const ids = TEXT_MODELS.filter((m) => nativeJson.includes(m.json)).map((m) => m.id);
+ * ```
+ */
 export type JsonMode = "none" | "response_format" | "guided_json" | "openai";
 
-/** Everything the plugin knows about one text-generation model. */
+/**
+ * Everything the plugin knows about one text-generation model.
+ *
+ * @example
+ * ```ts
+ * import { TEXT_MODELS, type TextModelSpec } from "@x/cloudflare-ai";
+ *
+ * function describe(spec: TextModelSpec): string {
+ *   const images = spec.vision === "none" ? "no images" : "images";
+ *   return `${spec.label}: ${spec.family} format, tools: ${spec.tools}, ${images}`;
+ * }
+ * for (const spec of TEXT_MODELS) console.log(describe(spec));
+ * ```
+ */
 export interface TextModelSpec {
   /** Workers AI model id, e.g. `@cf/meta/llama-3.3-70b-instruct-fp8-fast`. */
   id: string;
@@ -71,7 +144,20 @@ export interface TextModelSpec {
   beta?: boolean;
 }
 
-/** A model id that no longer answers (or never existed), and what to use instead. */
+/**
+ * A model id that no longer answers (or never existed), and what to use instead.
+ *
+ * @example
+ * ```ts
+ * import { RETIRED_MODELS, type RetiredModel } from "@x/cloudflare-ai";
+ *
+ * function explain(m: RetiredModel): string {
+ *   const why = m.retired ? `was retired on ${m.retired}` : "never existed";
+ *   return `${m.id} ${why}: use ${m.replacement}${m.note ? ` (${m.note})` : ""}`;
+ * }
+ * RETIRED_MODELS.filter((m) => m.retired === "2026-05-30").forEach((m) => console.log(explain(m)));
+ * ```
+ */
 export interface RetiredModel {
   /** The retired or unknown id. */
   id: string;
@@ -159,7 +245,19 @@ function openai(
   };
 }
 
-/** Every active text-generation model, as of the 2026-05-30 retirements. */
+/**
+ * Every active text-generation model, as of the 2026-05-30 retirements.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, TEXT_MODELS } from "@x/cloudflare-ai";
+ *
+ * // Register at start only the models that call tools and the free plan serves.
+ * const models = TEXT_MODELS.filter((m) => m.tools && !m.paidOnly).map((m) => m.id);
+ * const ai = genkit({ plugins: [cloudflareAI({ models })] });
+ * ```
+ */
 export const TEXT_MODELS: readonly TextModelSpec[] = [
   native("@cf/meta/llama-3.3-70b-instruct-fp8-fast", "Llama 3.3 70B Instruct (fp8, fast)", {
     tools: true,
@@ -311,7 +409,19 @@ function retiredBatch(
   return entries.map(([id, replacement]) => ({ id, retired: date, replacement }));
 }
 
-/** Retired model ids and ids that never existed, each with an active replacement. */
+/**
+ * Retired model ids and ids that never existed, each with an active replacement.
+ *
+ * @example
+ * ```ts
+ * import { RETIRED_MODELS } from "@x/cloudflare-ai";
+ *
+ * // Move model ids saved in settings to their active replacements.
+ * const replacements = new Map(RETIRED_MODELS.map((m) => [m.id, m.replacement]));
+ * const saved = "@cf/meta/llama-3-8b-instruct";
+ * const current = replacements.get(saved) ?? saved; // "@cf/meta/llama-3.1-8b-instruct-fast"
+ * ```
+ */
 export const RETIRED_MODELS: readonly RetiredModel[] = [
   {
     id: "@cf/mistral/mistral-7b-instruct-v0.2",
@@ -416,10 +526,34 @@ export function textModelSpec(id: string): TextModelSpec {
  * How an embedding model takes its texts: `text` (a string array in `text`)
  * or `queries-documents` (qwen3-embedding: `queries` or `documents`, plus an
  * `instruction` applied to queries).
+ *
+ * @example
+ * ```ts
+ * import { EMBEDDING_MODELS, type EmbeddingFields } from "@x/cloudflare-ai";
+ *
+ * // The models that embed queries and documents differently (see EmbedConfig.inputType).
+ * const split: EmbeddingFields = "queries-documents";
+ * const ids = EMBEDDING_MODELS.filter((m) => m.fields === split).map((m) => m.id);
+ * // ["@cf/qwen/qwen3-embedding-0.6b"]
+ * ```
  */
 export type EmbeddingFields = "text" | "queries-documents";
 
-/** Everything the plugin knows about one embedding model. */
+/**
+ * Everything the plugin knows about one embedding model.
+ *
+ * @example
+ * ```ts
+ * import { type EmbedderSpec, EMBEDDING_MODELS } from "@x/cloudflare-ai";
+ *
+ * // How many requests embedding `count` texts with a model takes.
+ * function requestsFor(spec: EmbedderSpec, count: number): number {
+ *   return Math.ceil(count / spec.batchLimit);
+ * }
+ * const qwen = EMBEDDING_MODELS.find((m) => m.id === "@cf/qwen/qwen3-embedding-0.6b")!;
+ * requestsFor(qwen, 1000); // 32: qwen3-embedding takes 32 texts a request
+ * ```
+ */
 export interface EmbedderSpec {
   /** Workers AI model id, e.g. `@cf/baai/bge-base-en-v1.5`. */
   id: string;
@@ -439,7 +573,20 @@ export interface EmbedderSpec {
   multilingual?: boolean;
 }
 
-/** Everything the plugin knows about one reranker. */
+/**
+ * Everything the plugin knows about one reranker.
+ *
+ * @example
+ * ```ts
+ * import { RERANKER_MODELS, type RerankerSpec } from "@x/cloudflare-ai";
+ *
+ * // The rerank options a model takes.
+ * function optionsOf(spec: RerankerSpec): string[] {
+ *   return spec.truncateInputs ? ["topK", "truncateInputs"] : ["topK"];
+ * }
+ * RERANKER_MODELS.map(optionsOf); // [["topK"], ["topK", "truncateInputs"]]
+ * ```
+ */
 export interface RerankerSpec {
   /** Workers AI model id, e.g. `@cf/baai/bge-reranker-base`. */
   id: string;
@@ -472,7 +619,19 @@ function embedding(
   };
 }
 
-/** Every active Workers AI embedding model, with its true output dimensions. */
+/**
+ * Every active Workers AI embedding model, with its true output dimensions.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, EMBEDDING_MODELS } from "@x/cloudflare-ai";
+ *
+ * // The multilingual models whose vectors fit a 1024-dimension index.
+ * const fits = EMBEDDING_MODELS.filter((m) => m.multilingual && m.dimensions === 1024);
+ * console.log(fits.map((m) => m.id)); // ["@cf/baai/bge-m3", "@cf/qwen/qwen3-embedding-0.6b"]
+ * const embedder = cloudflareAI.embedder(fits[0].id);
+ * ```
+ */
 export const EMBEDDING_MODELS: readonly EmbedderSpec[] = [
   embedding("@cf/baai/bge-small-en-v1.5", "BGE Small EN v1.5", 384, { pooling: true }),
   embedding("@cf/baai/bge-base-en-v1.5", "BGE Base EN v1.5", 768, { pooling: true }),
@@ -491,7 +650,18 @@ export const EMBEDDING_MODELS: readonly EmbedderSpec[] = [
   embedding("@cf/pfnet/plamo-embedding-1b", "PLaMo Embedding 1B", 2048, { multilingual: true }),
 ];
 
-/** Every Workers AI model that reranks `contexts` against a `query`. */
+/**
+ * Every Workers AI model that reranks `contexts` against a `query`.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, RERANKER_MODELS } from "@x/cloudflare-ai";
+ *
+ * // A reference for each (bge-reranker-base, bge-m3), to compare their rankings.
+ * const rerankers = RERANKER_MODELS.map((m) => cloudflareAI.reranker(m.id));
+ * console.log(rerankers.map((r) => r.name)); // ["cloudflare-ai/@cf/baai/bge-reranker-base", ...]
+ * ```
+ */
 export const RERANKER_MODELS: readonly RerankerSpec[] = [
   {
     id: "@cf/baai/bge-reranker-base",

@@ -16,7 +16,22 @@ import {
 } from "./errors.ts";
 import { DONE, sseBatches } from "./sse.ts";
 
-/** Routes requests through Cloudflare AI Gateway. */
+/**
+ * Routes requests through Cloudflare AI Gateway.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type GatewayOptions } from "@x/cloudflare-ai";
+ *
+ * const gateway: GatewayOptions = {
+ *   id: "my-gateway",
+ *   cacheTtl: 3600, // answer repeated requests from the gateway cache for an hour
+ *   metadata: { team: "search", user: 42 }, // shown in the gateway's logs
+ * };
+ * const ai = genkit({ plugins: [cloudflareAI({ gateway })] });
+ * ```
+ */
 export interface GatewayOptions {
   /** The gateway's id (its name in the dashboard). */
   id: string;
@@ -40,6 +55,20 @@ export interface GatewayOptions {
 /**
  * The part of a Workers AI binding (`env.AI` inside a Cloudflare Worker) that
  * this plugin uses.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { type AiBinding, cloudflareAI } from "@x/cloudflare-ai";
+ *
+ * export default {
+ *   async fetch(request: Request, env: { AI: AiBinding }): Promise<Response> {
+ *     const ai = genkit({ plugins: [cloudflareAI({ binding: env.AI })] }); // no account or token
+ *     const model = cloudflareAI.model("@cf/meta/llama-3.1-8b-instruct-fast");
+ *     return new Response((await ai.generate({ model, prompt: await request.text() })).text);
+ *   },
+ * };
+ * ```
  */
 export interface AiBinding {
   /** Runs a model; resolves to the result object, or a byte stream for streams and binary outputs. */

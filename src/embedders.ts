@@ -34,6 +34,18 @@ const embedConfigSchema = z.object({
 /**
  * Config of Workers AI embedders. Each option applies to the models named in
  * its description; any other model refuses it with `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type EmbedConfig } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * const embedder = cloudflareAI.embedder("@cf/qwen/qwen3-embedding-0.6b");
+ * const options: EmbedConfig = { inputType: "query", instruction: "Find the biography asked for" };
+ * const [{ embedding }] = await ai.embed({ embedder, content: "Who was Ada?", options });
+ * const docs = await ai.embedMany({ embedder, content: ["Ada Lovelace was...", "Grace..."] });
+ * ```
  */
 export interface EmbedConfig {
   /**

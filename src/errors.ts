@@ -9,7 +9,22 @@ import { GenkitError } from "genkit";
 /** A Genkit status name, e.g. `"RESOURCE_EXHAUSTED"`. */
 export type GenkitStatus = GenkitError["status"];
 
-/** One entry of a Cloudflare v4 envelope's `errors` array. */
+/**
+ * One entry of a Cloudflare v4 envelope's `errors` array.
+ *
+ * @example
+ * ```ts
+ * import { GenkitError } from "genkit";
+ * import type { CloudflareErrorDetail, CloudflareErrorItem } from "@x/cloudflare-ai";
+ *
+ * // Whether a failure is the daily free allocation running out (codes 3036 and 4006).
+ * function isDailyQuota(e: unknown): boolean {
+ *   if (!(e instanceof GenkitError) || !e.detail) return false;
+ *   const errors: CloudflareErrorItem[] = (e.detail as CloudflareErrorDetail).errors ?? [];
+ *   return errors.some((item) => item.code === 3036 || item.code === 4006);
+ * }
+ * ```
+ */
 export interface CloudflareErrorItem {
   /** Cloudflare's internal code, e.g. `3040`. */
   code: number;
@@ -17,7 +32,23 @@ export interface CloudflareErrorItem {
   message: string;
 }
 
-/** What a failed Workers AI call leaves in `GenkitError.detail`. */
+/**
+ * What a failed Workers AI call leaves in `GenkitError.detail`.
+ *
+ * @example
+ * ```ts
+ * import { genkit, GenkitError } from "genkit";
+ * import { cloudflareAI, type CloudflareErrorDetail } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * try {
+ *   await ai.generate({ model: cloudflareAI.model("@cf/zai-org/glm-5.2"), prompt: "Hi" });
+ * } catch (e) {
+ *   if (!(e instanceof GenkitError)) throw e;
+ *   console.log((e.detail as CloudflareErrorDetail).errors); // free plan: [{ code: 5035, ... }]
+ * }
+ * ```
+ */
 export interface CloudflareErrorDetail {
   /** The model the request was for. */
   model: string;

@@ -57,10 +57,38 @@ import {
   textModelInfo,
 } from "./models/text.ts";
 
-/** The plugin's name, and the prefix of every action it defines. */
+/**
+ * The plugin's name, and the prefix of every action it defines.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, PLUGIN_NAME } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * // Actions are named "cloudflare-ai/<model id>", so a model can also be named by string.
+ * const model = `${PLUGIN_NAME}/@cf/qwen/qwen3-30b-a3b-fp8`;
+ * const { text } = await ai.generate({ model, prompt: "Name three prime numbers." });
+ * ```
+ */
 export const PLUGIN_NAME = "cloudflare-ai";
 
-/** Options of {@link cloudflareAI}. All are optional. */
+/**
+ * Options of {@link cloudflareAI}. All are optional.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type CloudflareAIOptions } from "@x/cloudflare-ai";
+ *
+ * const options: CloudflareAIOptions = {
+ *   maxRetries: 4, // capacity errors (429, code 3040) are common at peak times
+ *   timeoutMs: 60_000,
+ *   models: ["@cf/meta/llama-3.3-70b-instruct-fp8-fast"], // registered at start; others on demand
+ * };
+ * const ai = genkit({ plugins: [cloudflareAI(options)] });
+ * ```
+ */
 export interface CloudflareAIOptions {
   /**
    * Cloudflare account id.
@@ -118,10 +146,38 @@ export interface CloudflareAIOptions {
   embedConcurrency?: number;
 }
 
-/** The plugin object returned by {@link cloudflareAI}. */
+/**
+ * The plugin object returned by {@link cloudflareAI}.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type CloudflareAIPlugin } from "@x/cloudflare-ai";
+ *
+ * // The app's one set-up of Workers AI, shared by every Genkit instance it makes.
+ * export function workersAI(): CloudflareAIPlugin {
+ *   return cloudflareAI({ maxRetries: 4, embedConcurrency: 8 });
+ * }
+ * const ai = genkit({ plugins: [workersAI()] });
+ * ```
+ */
 export type CloudflareAIPlugin = GenkitPluginV2;
 
-/** {@link cloudflareAI}: the plugin factory with its reference helpers. */
+/**
+ * {@link cloudflareAI}: the plugin factory with its reference helpers.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { type CloudflareAI, cloudflareAI } from "@x/cloudflare-ai";
+ *
+ * const workersAI: CloudflareAI = cloudflareAI; // callable, with .model, .embedder, .reranker
+ * const ai = genkit({
+ *   plugins: [workersAI({ maxRetries: 4 })],
+ *   model: workersAI.model("@cf/meta/llama-3.3-70b-instruct-fp8-fast", { temperature: 0.3 }),
+ * });
+ * ```
+ */
 export interface CloudflareAI {
   /** Creates the plugin. Throws at once when no credentials are configured. */
   (options?: CloudflareAIOptions): CloudflareAIPlugin;
@@ -181,6 +237,19 @@ export interface CloudflareAI {
 /**
  * Throws unless `id` is a usable Workers AI model id: `INVALID_ARGUMENT` for
  * a malformed id, `NOT_FOUND` (with an active replacement) for a retired one.
+ *
+ * @example
+ * ```ts
+ * import { GenkitError } from "genkit";
+ * import { checkModelId } from "@x/cloudflare-ai";
+ *
+ * try {
+ *   checkModelId("@cf/meta/llama-3.1-8b-instruct"); // retired on 2026-05-30
+ * } catch (e) {
+ *   if (!(e instanceof GenkitError)) throw e;
+ *   console.log(e.status, e.detail.replacement); // NOT_FOUND @cf/meta/llama-3.1-8b-instruct-fast
+ * }
+ * ```
  */
 export function checkModelId(id: string): void {
   if (!isWorkersAIModelId(id)) {

@@ -8,10 +8,32 @@
  */
 import type { z } from "genkit";
 
-/** A zod schema made with the `z` that `genkit` exports. */
+/**
+ * A zod schema made with the `z` that `genkit` exports.
+ *
+ * @example
+ * ```ts
+ * import { TextConfigSchema, type ZodSchema } from "@x/cloudflare-ai";
+ *
+ * const schema: ZodSchema = TextConfigSchema;
+ * const checked = schema.safeParse({ temperature: "warm" });
+ * if (!checked.success) console.log(checked.error.issues[0].path); // ["temperature"]
+ * ```
+ */
 export type ZodSchema = z.ZodTypeAny;
 
-/** What a model can do, as Genkit's Developer UI and middleware see it. */
+/**
+ * What a model can do, as Genkit's Developer UI and middleware see it.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, type ModelInfo } from "@x/cloudflare-ai";
+ *
+ * const info: ModelInfo = cloudflareAI.model("@cf/meta/llama-4-scout-17b-16e-instruct").info!;
+ * if (info.supports?.media) console.log(`${info.label} takes images`);
+ * console.log(info.supports?.output); // ["text", "json"]
+ * ```
+ */
 export interface ModelInfo {
   /** Label shown in the Developer UI. */
   label?: string;
@@ -36,7 +58,20 @@ export interface ModelInfo {
   };
 }
 
-/** A reference to a Workers AI model, usable as `model` in `genkit()` and `ai.generate()`. */
+/**
+ * A reference to a Workers AI model, usable as `model` in `genkit()` and `ai.generate()`.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type ModelRef, type TextConfig } from "@x/cloudflare-ai";
+ *
+ * const qwen: ModelRef<TextConfig> = cloudflareAI.model("@cf/qwen/qwen3-30b-a3b-fp8");
+ * console.log(qwen.name); // "cloudflare-ai/@cf/qwen/qwen3-30b-a3b-fp8"
+ * const ai = genkit({ plugins: [cloudflareAI()], model: qwen.withConfig({ temperature: 0 }) });
+ * const { text } = await ai.generate("Name a prime number.");
+ * ```
+ */
 export interface ModelRef<Config> {
   /** The action name, `cloudflare-ai/<model id>`. */
   name: string;
@@ -54,7 +89,18 @@ export interface ModelRef<Config> {
   withVersion(version: string): ModelRef<Config>;
 }
 
-/** What an embedder produces, as Genkit's Developer UI and retrievers see it. */
+/**
+ * What an embedder produces, as Genkit's Developer UI and retrievers see it.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, type EmbedderInfo } from "@x/cloudflare-ai";
+ *
+ * const info: EmbedderInfo = cloudflareAI.embedder("@cf/baai/bge-m3").info!;
+ * // Size a vector index to the model: 1024 dimensions, multilingual.
+ * console.log(info.dimensions, info.supports?.multilingual); // 1024 true
+ * ```
+ */
 export interface EmbedderInfo {
   /** Label shown in the Developer UI. */
   label?: string;
@@ -73,6 +119,19 @@ export interface EmbedderInfo {
  * A reference to a Workers AI embedding model, usable as `embedder` in
  * `ai.embed()` and `ai.embedMany()`. `ai.embed()` applies its `config`;
  * `ai.embedMany()` does not (Genkit passes only the call's `options`).
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type EmbedConfig, type EmbedderRef } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * const id = "@cf/baai/bge-small-en-v1.5";
+ * const embedder: EmbedderRef<EmbedConfig> = cloudflareAI.embedder(id, { pooling: "cls" });
+ * const [query] = await ai.embed({ embedder, content: "Who was Ada?" }); // config applied
+ * // ai.embedMany() ignores a reference's config: pass it as options.
+ * const docs = await ai.embedMany({ embedder, content: ["Ada..."], options: embedder.config });
+ * ```
  */
 export interface EmbedderRef<Config> {
   /** The action name, `cloudflare-ai/<model id>`. */
@@ -87,7 +146,18 @@ export interface EmbedderRef<Config> {
   version?: string;
 }
 
-/** What a reranker can do, as Genkit's Developer UI sees it. */
+/**
+ * What a reranker can do, as Genkit's Developer UI sees it.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, type RerankerInfo } from "@x/cloudflare-ai";
+ *
+ * const info: RerankerInfo = cloudflareAI.reranker("@cf/baai/bge-reranker-base").info!;
+ * console.log(info.label); // "Cloudflare Workers AI - BGE Reranker Base"
+ * console.log(info.supports?.media); // false: documents must be text
+ * ```
+ */
 export interface RerankerInfo {
   /** Label shown in the Developer UI. */
   label?: string;
@@ -102,6 +172,18 @@ export interface RerankerInfo {
  * A reference to a Workers AI reranker, usable as `reranker` in `ai.rerank()`.
  * Genkit's `ai.rerank()` never reads a reference's config: pass `config` as
  * the call's `options` (`options: ref.config`) to apply it.
+ *
+ * @example
+ * ```ts
+ * import { Document, genkit } from "genkit";
+ * import { cloudflareAI, type RerankConfig, type RerankerRef } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * const ref: RerankerRef<RerankConfig> = cloudflareAI.reranker("@cf/baai/bge-m3", { topK: 3 });
+ * const documents = ["Ada...", "Cats...", "Babbage..."].map((t) => Document.fromText(t));
+ * const query = "Who wrote the first program?";
+ * const top3 = await ai.rerank({ reranker: ref, query, documents, options: ref.config });
+ * ```
  */
 export interface RerankerRef<Config> {
   /** The action name, `cloudflare-ai/<model id>`. */

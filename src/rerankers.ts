@@ -23,7 +23,22 @@ const rerankConfigSchema = z.object({
     .optional(),
 });
 
-/** Config of Workers AI rerankers, passed as the `options` of `ai.rerank()`. */
+/**
+ * Config of Workers AI rerankers, passed as the `options` of `ai.rerank()`.
+ *
+ * @example
+ * ```ts
+ * import { Document, genkit } from "genkit";
+ * import { cloudflareAI, type RerankConfig } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * const reranker = cloudflareAI.reranker("@cf/baai/bge-m3");
+ * const documents = ["Ada Lovelace...", "Cats...", "Babbage..."].map((t) => Document.fromText(t));
+ * const options: RerankConfig = { topK: 2, truncateInputs: true }; // truncateInputs: bge-m3 only
+ * const query = "Who wrote the first program?";
+ * const best = await ai.rerank({ reranker, query, documents, options }); // two, best first
+ * ```
+ */
 export interface RerankConfig {
   /**
    * Keep only the best `topK` documents (a whole number >= 1). Sent as

@@ -41,7 +41,22 @@ const textConfigSchema = GenerationCommonConfigSchema.extend({
     .describe("How much the model thinks before answering (OpenAI-family models).").optional(),
 });
 
-/** Config of Workers AI text models (camelCase, as Genkit's common config). */
+/**
+ * Config of Workers AI text models (camelCase, as Genkit's common config).
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type TextConfig } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * const config: TextConfig = { temperature: 0.2, maxOutputTokens: 512, seed: 42 };
+ * const model = cloudflareAI.model("@cf/meta/llama-3.3-70b-instruct-fp8-fast", config);
+ * const { text } = await ai.generate({ model, prompt: "Who was Ada Lovelace?" });
+ * // OpenAI-format models also take reasoningEffort.
+ * const quick = cloudflareAI.model("@cf/openai/gpt-oss-120b", { reasoningEffort: "low" });
+ * ```
+ */
 export interface TextConfig {
   /** Sampling temperature; the range depends on the model (e.g. 0-5 native, 0-2 OpenAI-format). */
   temperature?: number;

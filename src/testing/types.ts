@@ -4,7 +4,21 @@
  * @module
  */
 
-/** Options of {@linkcode startEmulator}. */
+/**
+ * Options of {@linkcode startEmulator}.
+ *
+ * @example
+ * ```ts
+ * import { type EmulatorOptions, startEmulator } from "@x/cloudflare-ai/testing";
+ *
+ * const options: EmulatorOptions = {
+ *   serviceTimeMs: (req) => (req.model?.includes("70b") ? 400 : 50), // big models answer slower
+ *   streamEventDelayMs: 20,
+ *   requireLicenseAgreement: true, // llama-3.2-11b-vision refuses (5016) until agreed to
+ * };
+ * await using emu = await startEmulator(options);
+ * ```
+ */
 export interface EmulatorOptions {
   /** Account id expected in request paths. Default `"emulator-account"`. */
   accountId?: string;
@@ -30,7 +44,23 @@ export interface EmulatorOptions {
   requireLicenseAgreement?: boolean;
 }
 
-/** The route a request was sent to. */
+/**
+ * The route a request was sent to.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { type EmulatorRoute, startEmulator } from "@x/cloudflare-ai/testing";
+ *
+ * await using emu = await startEmulator();
+ * const { accountId, apiToken } = emu;
+ * const gateway = { id: "my-gateway", baseUrl: emu.gatewayUrl };
+ * const ai = genkit({ plugins: [cloudflareAI({ accountId, apiToken, gateway })] });
+ * await ai.generate({ model: cloudflareAI.model("@cf/qwen/qwq-32b"), prompt: "Hi" });
+ * const routes: EmulatorRoute[] = emu.requests.map((r) => r.route); // ["gateway"]
+ * ```
+ */
 export type EmulatorRoute =
   | "run"
   | "gateway"
@@ -39,7 +69,23 @@ export type EmulatorRoute =
   | "models-search"
   | "other";
 
-/** One request the emulator received, recorded before faults and auth were applied. */
+/**
+ * One request the emulator received, recorded before faults and auth were applied.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { type RecordedRequest, startEmulator } from "@x/cloudflare-ai/testing";
+ *
+ * await using emu = await startEmulator();
+ * const { url: baseUrl, accountId, apiToken } = emu;
+ * const ai = genkit({ plugins: [cloudflareAI({ baseUrl, accountId, apiToken })] });
+ * const model = cloudflareAI.model("@cf/meta/llama-3.1-8b-instruct-fast");
+ * await ai.generate({ model, prompt: "Hi", config: { temperature: 0.1 } });
+ * const { route, body }: RecordedRequest = emu.requests[0]; // "run", { messages, temperature }
+ * ```
+ */
 export interface RecordedRequest {
   /** HTTP method. */
   method: string;
@@ -71,6 +117,18 @@ export interface RecordedRequest {
  * times. A fault made only of stream modifiers (`cutAfterEvents`,
  * `errorAfterEvents`, `jsonForStream`, `crlf`) applies only to `stream: true`
  * requests.
+ *
+ * @example
+ * ```ts
+ * import { type Fault, startEmulator } from "@x/cloudflare-ai/testing";
+ *
+ * await using emu = await startEmulator();
+ * // Out of capacity twice, then answered: the plugin's two default retries absorb it.
+ * const capacity: Fault = { status: 429, code: 3040, retryAfter: 1, times: 2 };
+ * emu.fault(capacity);
+ * // Then a stream of this model cut after two events, without [DONE].
+ * emu.fault({ model: "@cf/openai/gpt-oss-120b", cutAfterEvents: 2 });
+ * ```
  */
 export interface Fault {
   /** How many of the next matching requests it applies to. Default `1`. */
@@ -107,7 +165,23 @@ export interface Fault {
   chunkBytes?: number;
 }
 
-/** A running emulator. Dispose of it (or call {@linkcode Emulator.close}) to stop it. */
+/**
+ * A running emulator. Dispose of it (or call {@linkcode Emulator.close}) to stop it.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { type Emulator, startEmulator } from "@x/cloudflare-ai/testing";
+ *
+ * await using emu: Emulator = await startEmulator();
+ * const { url: baseUrl, accountId, apiToken } = emu;
+ * const ai = genkit({ plugins: [cloudflareAI({ baseUrl, accountId, apiToken })] });
+ * const model = cloudflareAI.model("@cf/meta/llama-3.1-8b-instruct-fast");
+ * const { text } = await ai.generate({ model, prompt: "Hi" }); // "Hello from ...! You said: Hi"
+ * console.log(emu.requests.length, emu.maxInFlight); // 1 1
+ * ```
+ */
 export interface Emulator extends AsyncDisposable {
   /** REST base URL, e.g. `http://127.0.0.1:PORT/client/v4`. */
   readonly url: string;
