@@ -14,6 +14,7 @@
 import process from "node:process";
 import { genkit } from "genkit";
 import { cloudflareAI } from "../mod.ts";
+import { startEmulatorProcess } from "./emulator.ts";
 
 const MODEL = "@cf/baai/bge-base-en-v1.5";
 const TEXTS = 10_000;
@@ -21,29 +22,7 @@ const ROUNDS = Number(Deno.env.get("ROUNDS") ?? 5);
 const LEVELS = (Deno.env.get("LEVELS") ?? "1,2,4,8,16,32").split(",").map(Number);
 const SERVICE_MS = Number(Deno.env.get("SERVICE_MS") ?? 20);
 
-const child = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "--allow-env",
-    "--allow-net=127.0.0.1",
-    "--allow-read",
-    new URL("../src/testing/cli.ts", import.meta.url).pathname,
-    "--service-time-ms",
-    String(SERVICE_MS),
-  ],
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let line = "";
-while (!line.includes("\n")) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error("emulator exited");
-  line += value;
-}
-reader.releaseLock();
-child.stdout.cancel().catch(() => {});
-const emu = JSON.parse(line.split("\n")[0]);
+const emu = await startEmulatorProcess(SERVICE_MS);
 
 const texts = Array.from(
   { length: TEXTS },
@@ -72,7 +51,7 @@ for (const [, ai] of apps) {
 /** CPU milliseconds the emulator process has used so far (Linux only; NaN elsewhere). */
 function emulatorCpuMs(): number {
   try {
-    const stat = Deno.readTextFileSync(`/proc/${child.pid}/stat`);
+    const stat = Deno.readTextFileSync(`/proc/${emu.pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 100 ticks/s
   } catch {
@@ -125,5 +104,4 @@ for (const c of LEVELS) {
     } | ${e.toFixed(0)} | ${((u + e) / (2 * w) * 100).toFixed(0)}% |`,
   );
 }
-child.kill("SIGTERM");
-await child.status;
+await emu.stop();

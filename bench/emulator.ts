@@ -15,6 +15,8 @@ export interface EmulatorProcess extends AsyncDisposable {
   apiToken: string;
   /** `${url}/accounts/${accountId}/ai`: the parent of `run/<model>` and `v1/...`. */
   aiBase: string;
+  /** The process id (to read its CPU time). */
+  pid: number;
   /** Stops the process and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function startEmulatorProcess(
   return {
     ...info,
     aiBase: `${info.url}/accounts/${info.accountId}/ai`,
+    pid: child.pid,
     stop,
     [Symbol.asyncDispose]: stop,
   };
