@@ -101,8 +101,6 @@ export interface ClientConfig {
 export interface CallOptions {
   /** The caller's abort signal. */
   signal?: AbortSignal;
-  /** A token that replaces the configured one for this call. */
-  apiToken?: string;
 }
 
 /** One item of a streamed answer. */
@@ -395,7 +393,7 @@ export class WorkersAIClient {
       const deadline = new Deadline(this.#config.timeoutMs, this.#watchdog, signal);
       let outcome: Response | RetryableFailure;
       try {
-        outcome = await this.#attempt(model, body, options, deadline, url);
+        outcome = await this.#attempt(model, body, deadline, url);
       } catch (e) {
         deadline.clear();
         const failure = this.#failure(model, e, signal, deadline);
@@ -413,7 +411,6 @@ export class WorkersAIClient {
   async #attempt(
     model: string,
     body: unknown,
-    options: CallOptions,
     deadline: Deadline,
     url?: string,
   ): Promise<Response | RetryableFailure> {
@@ -423,9 +420,7 @@ export class WorkersAIClient {
       ? await this.#viaBinding(model, body, signal)
       : await this.#config.fetch(url ?? this.runUrl(model), {
         method: body === undefined ? "GET" : "POST",
-        headers: options.apiToken
-          ? { ...this.#headers, authorization: `Bearer ${options.apiToken}` }
-          : this.#headers,
+        headers: this.#headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });
@@ -440,7 +435,7 @@ export class WorkersAIClient {
       errors,
       bodyText: errors ? undefined : text,
       retryAfterMs,
-      secrets: [...this.#secrets, options.apiToken],
+      secrets: this.#secrets,
     });
     if (!isRetryable(response.status, errors)) throw error;
     return new RetryableFailure(error, retryAfterMs);

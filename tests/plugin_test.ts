@@ -138,14 +138,20 @@ Deno.test("a custom fetch carries every request", async () => {
   assert.deepEqual(seen, [`${app.emu.url}/accounts/${app.emu.accountId}/ai/run/${LLAMA}`]);
 });
 
-Deno.test("config.apiKey replaces the token for one call", async () => {
-  await using app = await setup({ apiToken: "wrong" });
-  const res = await app.ai.generate({
-    model: cloudflareAI.model(LLAMA),
-    prompt: "Hi",
-    config: { apiKey: app.emu.apiToken },
-  });
-  assert.ok(res.text.startsWith("Hello"));
+Deno.test("config.apiKey is refused before any request: Genkit would record it in traces", async () => {
+  await using app = await setup();
+  const e = await failure(() =>
+    app.ai.generate({
+      model: cloudflareAI.model(LLAMA),
+      prompt: "Hi",
+      // deno-lint-ignore no-explicit-any
+      config: { apiKey: "tok-per-call" } as any,
+    })
+  );
+  assert.equal(e.status, "INVALID_ARGUMENT");
+  assert.match(e.message, /traces/);
+  assert.equal(e.message.includes("tok-per-call"), false);
+  assert.equal(modelRequests(app.emu).length, 0);
 });
 
 Deno.test("model refs carry info and the config schema", () => {

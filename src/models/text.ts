@@ -82,8 +82,11 @@ export interface TextConfig {
   lora?: string;
   /** How much an OpenAI-format model thinks before answering (`reasoning_effort`). */
   reasoningEffort?: "low" | "medium" | "high";
-  /** A token that replaces the plugin's API token for this call. */
-  apiKey?: string;
+  /**
+   * Refused: Genkit records a request's config in its traces, so a token put
+   * here would be written there. Give the token to `cloudflareAI()` instead.
+   */
+  apiKey?: never;
   /** Unused by Workers AI. */
   version?: string;
   /** Any other key is sent to the API verbatim (e.g. `chat_template_kwargs`). */
@@ -229,6 +232,15 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
           "Use a LoRA base model such as @cf/mistral/mistral-7b-instruct-v0.2-lora.",
       );
     }
+  }
+  if (c.apiKey !== undefined) {
+    // Genkit records the request (config included) in its traces, and the
+    // token must never appear in a trace.
+    throw invalid(
+      `config.apiKey is not accepted by ${spec.id}: Genkit records config in its traces, where ` +
+        "an API token must not appear. Pass apiToken to cloudflareAI() (or another plugin " +
+        "instance) instead.",
+    );
   }
   if (c.reasoningEffort !== undefined) {
     if (!["low", "medium", "high"].includes(c.reasoningEffort as string)) {
@@ -940,7 +952,7 @@ export function defineTextModel(
       }
       const body = toWireBody(spec, request, config, streamingRequested);
       const offered = new Set((request.tools ?? []).map((t) => t.name));
-      const call = { signal: abortSignal, apiToken: config.apiKey };
+      const call = { signal: abortSignal };
       if (!streamingRequested) {
         const result = await client.run(spec.id, body, call);
         const response = toResponse(spec, config, withSalvagedCall(parseAnswer(result), offered));
