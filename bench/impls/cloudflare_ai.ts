@@ -6,6 +6,7 @@
 import { type EmbedderReference, genkit } from "genkit";
 import { cloudflareAI } from "../../mod.ts";
 import { EMBED_MODEL, type Endpoint, type Impl, TEXT_MODEL } from "../common.ts";
+import { genkitText } from "./genkit_text.ts";
 
 /** The embedder helper, read loosely so that the suite also runs before it exists. */
 type EmbedderHelper = (id: string) => EmbedderReference;
@@ -31,21 +32,7 @@ export function cloudflareAi(text: Endpoint, embed: Endpoint): Promise<Impl> {
   const model = cloudflareAI.model(TEXT_MODEL);
   const impl: Impl = {
     name: "cloudflare-ai",
-    async generate(prompt) {
-      return (await ai.generate({ model, prompt })).text;
-    },
-    async stream(prompt, maxTokens, onText) {
-      const { stream, response } = ai.generateStream({
-        model,
-        prompt,
-        config: { maxOutputTokens: maxTokens },
-      });
-      for await (const c of stream) {
-        const delta = c.text;
-        if (delta) onText(delta);
-      }
-      return (await response).text;
-    },
+    ...genkitText(ai, model, (maxTokens) => ({ maxOutputTokens: maxTokens })),
   };
   const helper = embedderHelper();
   if (!helper) {

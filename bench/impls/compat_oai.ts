@@ -15,6 +15,7 @@ import {
   type Impl,
   TEXT_MODEL,
 } from "../common.ts";
+import { genkitText } from "./genkit_text.ts";
 
 const NAME = "workers-ai-oai";
 
@@ -55,22 +56,8 @@ export function compatOai(text: Endpoint, embed: Endpoint): Promise<Impl> {
   const embedder = `${NAME}/${EMBED_MODEL}`;
   return Promise.resolve({
     name: "compat-oai",
-    async generate(prompt) {
-      return (await ai.generate({ model, prompt })).text;
-    },
-    async stream(prompt, maxTokens, onText) {
-      const { stream, response } = ai.generateStream({
-        model,
-        prompt,
-        // compat-oai drops maxOutputTokens; unknown config keys pass through to the body.
-        config: { max_tokens: maxTokens },
-      });
-      for await (const c of stream) {
-        const delta = c.text;
-        if (delta) onText(delta);
-      }
-      return (await response).text;
-    },
+    // compat-oai drops maxOutputTokens; unknown config keys pass through to the body.
+    ...genkitText(ai, model, (maxTokens) => ({ max_tokens: maxTokens })),
     async embed(texts) {
       // ai.embedMany sends every text in one request and the endpoint takes
       // at most 100: batches of 100, one after another, as user code would.

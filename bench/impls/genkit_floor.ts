@@ -7,6 +7,7 @@
  */
 import { genkit } from "genkit";
 import { EMBED_DIMS, EMBED_TEXTS, type Impl, shortTexts, TEXT_MODEL } from "../common.ts";
+import { genkitText } from "./genkit_text.ts";
 
 const MODEL = "floor/echo";
 const EMBEDDER = "floor/embed";
@@ -85,21 +86,7 @@ export function genkitFloor(): Promise<Impl> {
   );
   return Promise.resolve({
     name: "genkit-floor",
-    async generate(prompt) {
-      return (await ai.generate({ model: MODEL, prompt })).text;
-    },
-    async stream(prompt, maxTokens, onText) {
-      const { stream, response } = ai.generateStream({
-        model: MODEL,
-        prompt,
-        config: { maxOutputTokens: maxTokens },
-      });
-      for await (const c of stream) {
-        const delta = c.text;
-        if (delta) onText(delta);
-      }
-      return (await response).text;
-    },
+    ...genkitText(ai, MODEL, (maxTokens) => ({ maxOutputTokens: maxTokens })),
     async embed(texts) {
       const out = await ai.embedMany({ embedder: EMBEDDER, content: texts });
       return out.map((e) => e.embedding);
