@@ -220,6 +220,16 @@ class Deadline {
   }
 }
 
+/**
+ * A binding's result object, passed on as a successful response without a
+ * JSON round trip (a batch of embeddings is megabytes of numbers).
+ */
+class BindingResult extends Response {
+  constructor(readonly result: unknown) {
+    super(null, { headers: { "content-type": "application/json" } });
+  }
+}
+
 /** Talks to Workers AI over REST, AI Gateway or a binding. */
 export class WorkersAIClient {
   readonly #config: ClientConfig;
@@ -459,7 +469,7 @@ export class WorkersAIClient {
       if (out instanceof ReadableStream) {
         return new Response(out, { headers: { "content-type": "text/event-stream" } });
       }
-      return Response.json({ result: out, success: true, errors: [], messages: [] });
+      return new BindingResult(out);
     } catch (e) {
       if (signal.aborted) throw e;
       // Binding errors are thrown as "<code>: <message>", sometimes prefixed
@@ -475,6 +485,7 @@ export class WorkersAIClient {
   }
 
   async #readResult(model: string, response: Response): Promise<unknown> {
+    if (response instanceof BindingResult) return response.result;
     const text = await response.text();
     let parsed: unknown;
     try {

@@ -18,6 +18,17 @@ function post(emu: Emulator, path: string, body: unknown, init: RequestInit = {}
 const run = (emu: Emulator, model: string, body: unknown, init?: RequestInit) =>
   post(emu, `/ai/run/${model}`, body, init);
 
+/** Sends a request the emulator hangs on, aborts it, and waits until the emulator lets it go. */
+async function hangThenAbort(emu: Emulator): Promise<void> {
+  emu.fault({ hang: true });
+  const ac = new AbortController();
+  const pending = run(emu, LLAMA, { prompt: "x" }, { signal: ac.signal });
+  while (emu.inFlight === 0) await new Promise((r) => setTimeout(r, 5));
+  ac.abort();
+  await assert.rejects(pending);
+  while (emu.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+}
+
 /** Parses an SSE body into its data payloads. */
 function sseData(text: string): string[] {
   return text.split(/\r?\n\r?\n/).filter((e) => e.startsWith("data: ")).map((e) => e.slice(6));
@@ -226,13 +237,7 @@ Deno.test("stream faults: cut, in-stream error, CRLF, small chunks", async () =>
 
 Deno.test("hang + client abort records aborted: true and frees the slot", async () => {
   await using emu = await startEmulator();
-  emu.fault({ hang: true });
-  const ac = new AbortController();
-  const pending = run(emu, LLAMA, { prompt: "x" }, { signal: ac.signal });
-  while (emu.inFlight === 0) await new Promise((r) => setTimeout(r, 5));
-  ac.abort();
-  await assert.rejects(pending);
-  while (emu.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+  await hangThenAbort(emu);
   assert.equal(emu.requests[0].aborted, true);
   assert.equal(emu.requests[0].status, undefined);
   assert.equal(emu.maxInFlight, 1);
@@ -350,13 +355,7 @@ Deno.test({
     await using emu = await startEmulatorOn({}, "node");
     const ok = await run(emu, LLAMA, { prompt: "hi", stream: true });
     assert.equal(sseData(await ok.text()).at(-1), "[DONE]");
-    emu.fault({ hang: true });
-    const ac = new AbortController();
-    const pending = run(emu, LLAMA, { prompt: "x" }, { signal: ac.signal });
-    while (emu.inFlight === 0) await new Promise((r) => setTimeout(r, 5));
-    ac.abort();
-    await assert.rejects(pending);
-    while (emu.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+    await hangThenAbort(emu);
     assert.equal(emu.requests[1].aborted, true);
   },
 });
