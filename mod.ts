@@ -27,6 +27,7 @@ export {
   PLUGIN_NAME,
 } from "./src/plugin.ts";
 export type { AiBinding, GatewayOptions } from "./src/client.ts";
+export type { MediaDownloadOptions } from "./src/downloads.ts";
 export { type TextConfig, TextConfigSchema } from "./src/models/text.ts";
 export { type EmbedConfig, EmbedConfigSchema } from "./src/embedders.ts";
 export { type RerankConfig, RerankConfigSchema } from "./src/rerankers.ts";

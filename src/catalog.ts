@@ -488,9 +488,19 @@ export function retiredModel(id: string): RetiredModel | undefined {
   return RETIRED_BY_ID.get(id);
 }
 
-/** Whether `id` has the shape of a Workers AI model id (`@cf/...` or `@hf/...`). */
-export function isWorkersAIModelId(id: string): boolean {
-  return /^@(cf|hf)\/[^/\s]+\/[^\s]+$/.test(id);
+/**
+ * The model-id grammar: `@cf/` or `@hf/`, an author and a name, each opening
+ * with a letter or digit and made of letters, digits, `.`, `_` and `-`. It
+ * leaves no way to change a request's path or query: no `/` beyond the two,
+ * no dot segments, no `%` escapes, no `?`, `#`, `\`, whitespace or control
+ * characters. Every Workers AI id has this shape (`@cf/meta/llama-3.1-8b-instruct-fast`,
+ * `@cf/ai4bharat/indictrans2-en-indic-1B`).
+ */
+const MODEL_ID = /^@(?:cf|hf)\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}\/[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/** Whether `id` is a well-formed Workers AI model id (see the grammar above). */
+export function isWorkersAIModelId(id: unknown): id is string {
+  return typeof id === "string" && MODEL_ID.test(id);
 }
 
 /** Ids whose wire format is OpenAI Chat Completions even on `/ai/run`. */

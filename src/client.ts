@@ -10,11 +10,16 @@ import { GenkitError } from "genkit";
 import {
   type CloudflareErrorItem,
   envelopeErrors,
+  httpStatusForCode,
   isRetryable,
   redact,
   workersAIError,
 } from "./errors.ts";
+import { isWorkersAIModelId } from "./catalog.ts";
 import { DONE, sseBatches } from "./sse.ts";
+
+/** Where AI Gateway requests go unless `gateway.baseUrl` says otherwise. */
+const DEFAULT_GATEWAY_URL = "https://gateway.ai.cloudflare.com/v1";
 
 /**
  * Routes requests through Cloudflare AI Gateway.
@@ -101,6 +106,13 @@ export interface ClientConfig {
 export interface CallOptions {
   /** The caller's abort signal. */
   signal?: AbortSignal;
+  /**
+   * Streams: whether an event carries something the caller will see. Events
+   * before the first one that does are held back, so that a stream cut after
+   * only empty events (padding, empty deltas) is retried like a stream cut
+   * before its first event. Default: every event does.
+   */
+  delivers?: (event: Record<string, unknown>) => boolean;
 }
 
 /** One item of a streamed answer. */
@@ -112,6 +124,8 @@ export type StreamItem =
 
 /** The longest `Retry-After` the client waits out itself before giving up. */
 const MAX_RETRY_AFTER_MS = 60_000;
+/** The longest delay `setTimeout` honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_BACKOFF_MS = 8_000;
 
 /** Marks an attempt that failed in a way that may succeed when tried again. */
@@ -133,8 +147,8 @@ const TIMER_PER_REQUEST =
 
 /**
  * One interval per client watches every deadline in flight. It checks every
- * tenth of the timeout (at most every second), stops when no deadline is
- * left, and never keeps the process alive by itself.
+ * tenth of the timeout (at most every second) and stops as soon as no
+ * deadline is left.
  */
 class Watchdog {
   readonly #live = new Set<Deadline>();
@@ -146,12 +160,20 @@ class Watchdog {
   watch(deadline: Deadline): void {
     this.#live.add(deadline);
     if (this.#timer === undefined) {
+      // Not unref'd: a live deadline belongs to a call someone awaits, and
+      // the process must stay up to end it (a binding that never settles
+      // holds no socket that would). The interval stops with the last deadline.
       this.#timer = setInterval(() => this.#sweep(), this.#tickMs);
-      (this.#timer as { unref?: () => void }).unref?.();
     }
   }
   forget(deadline: Deadline): void {
     this.#live.delete(deadline);
+    // Stop with the last deadline, so that no timer outlives the calls.
+    if (this.#live.size === 0) this.#stop();
+  }
+  #stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
   }
   #sweep(): void {
     const now = Date.now();
@@ -161,10 +183,7 @@ class Watchdog {
         d.expire();
       }
     }
-    if (this.#live.size === 0) {
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-    }
+    if (this.#live.size === 0) this.#stop();
   }
 }
 
@@ -196,12 +215,13 @@ class Deadline {
   }
   /** Own timer (Workers): when it fires early, it sleeps again for what is left. */
   #sleep(ms: number): void {
+    // setTimeout fires at once for delays above 2^31-1 ms: sleep in steps.
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       const left = this.due - Date.now();
       if (left > 0) this.#sleep(left);
       else this.expire();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
   }
   expire(): void {
     this.expired = true;
@@ -255,14 +275,31 @@ export class WorkersAIClient {
     this.#headers = headers;
   }
 
-  /** The URL a model request goes to. */
+  /**
+   * The URL a model request goes to. The account id, gateway id and base
+   * URLs were checked when the plugin was made and the model id by its
+   * grammar; the URL is parsed once more here, so that nothing can have
+   * changed the path or added a query whatever reached this point.
+   */
   runUrl(model: string): string {
     const { gateway, accountId, baseUrl } = this.#config;
-    if (gateway) {
-      const base = gateway.baseUrl ?? "https://gateway.ai.cloudflare.com/v1";
-      return `${base}/${accountId}/${gateway.id}/workers-ai/${model}`;
+    const base = gateway
+      ? `${gateway.baseUrl ?? DEFAULT_GATEWAY_URL}/${accountId}/${gateway.id}/workers-ai`
+      : `${baseUrl}/accounts/${accountId}/ai/run`;
+    const text = `${base}/${model}`;
+    const url = new URL(text);
+    if (
+      !isWorkersAIModelId(model) || url.search !== "" || url.hash !== "" ||
+      url.href !== text || !url.pathname.endsWith(`/${model}`)
+    ) {
+      throw notAModelId(model);
     }
-    return `${baseUrl}/accounts/${accountId}/ai/run/${model}`;
+    return text;
+  }
+
+  /** Removes both tokens (API and gateway) from a text that is about to leave the plugin. */
+  redact(text: string): string {
+    return redact(text, this.#secrets);
   }
 
   /** Runs a model and returns the envelope's `result`. */
@@ -287,6 +324,7 @@ export class WorkersAIClient {
     body: unknown,
     options: CallOptions = {},
   ): AsyncGenerator<StreamItem, void, undefined> {
+    const delivers = options.delivers ?? (() => true);
     for (let attempt = 1;; attempt++) {
       const { response, deadline, attempts } = await this.#send(model, body, options, attempt);
       attempt = attempts;
@@ -304,6 +342,8 @@ export class WorkersAIClient {
         }
       }
       const batches = sseBatches(response.body!);
+      // Events are held back until one carries something for the caller.
+      let held: Record<string, unknown>[] = [];
       let delivered = false;
       let retry: RetryableFailure | undefined;
       try {
@@ -319,7 +359,6 @@ export class WorkersAIClient {
               detail: { model },
             });
           }
-          const events: Record<string, unknown>[] = [];
           let failure: GenkitError | undefined;
           let finished = false;
           for (const value of batch) {
@@ -334,10 +373,14 @@ export class WorkersAIClient {
               failure = new GenkitError({
                 status: "INTERNAL",
                 message: `Workers AI stream for ${model} sent an event that is not JSON: ${
-                  redact(value.slice(0, 120), this.#secrets)
+                  cut(this.redact(value), 120)
                 }`,
                 detail: { model },
               });
+              break;
+            }
+            if (!isPlainObject(data)) {
+              failure = malformed(model, "a stream event that is not a JSON object");
               break;
             }
             const errors = envelopeErrors(data);
@@ -346,14 +389,20 @@ export class WorkersAIClient {
               failure = workersAIError({ model, httpStatus: 200, errors, secrets: this.#secrets });
               break;
             }
-            events.push(data);
+            held.push(data);
+            if (!delivered && delivers(data)) delivered = true;
           }
-          if (events.length > 0) {
-            delivered = true;
+          if (delivered && held.length > 0) {
+            const events = held;
+            held = [];
             yield { type: "events", data: events };
           }
           if (failure) throw failure;
-          if (finished) return;
+          if (finished) {
+            // A complete stream of only empty events is still the answer.
+            if (held.length > 0) yield { type: "events", data: held };
+            return;
+          }
         }
       } catch (e) {
         const failure = this.#failure(model, e, options.signal, deadline);
@@ -426,14 +475,16 @@ export class WorkersAIClient {
   ): Promise<Response | RetryableFailure> {
     const signal = deadline.controller.signal;
     deadline.arm();
-    const response = this.#config.binding && !url
-      ? await this.#viaBinding(model, body, signal)
-      : await this.#config.fetch(url ?? this.runUrl(model), {
-        method: body === undefined ? "GET" : "POST",
-        headers: this.#headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal,
-      });
+    if (this.#config.binding && !url) {
+      if (!isWorkersAIModelId(model)) throw notAModelId(model);
+      return await this.#viaBinding(model, body, signal);
+    }
+    const response = await this.#config.fetch(url ?? this.runUrl(model), {
+      method: body === undefined ? "GET" : "POST",
+      headers: this.#headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
     if (response.ok) return response;
     deadline.stopTimer();
     const text = await response.text().catch(() => "");
@@ -451,8 +502,16 @@ export class WorkersAIClient {
     return new RetryableFailure(error, retryAfterMs);
   }
 
-  /** Runs through `env.AI` and presents the outcome as an HTTP response. */
-  async #viaBinding(model: string, body: unknown, signal: AbortSignal): Promise<Response> {
+  /**
+   * Runs through `env.AI` and presents the outcome as a response. The call is
+   * raced against the deadline and the caller's abort (a binding may ignore
+   * the signal it is given), and a stream it returns is cancelled when they fire.
+   */
+  async #viaBinding(
+    model: string,
+    body: unknown,
+    signal: AbortSignal,
+  ): Promise<Response | RetryableFailure> {
     const gw = this.#config.gateway;
     const options: Record<string, unknown> = { signal };
     if (gw) {
@@ -464,49 +523,58 @@ export class WorkersAIClient {
         metadata: gw.metadata,
       };
     }
+    let out: unknown;
     try {
-      const out = await this.#config.binding!.run(model, body, options);
-      if (out instanceof ReadableStream) {
-        return new Response(out, { headers: { "content-type": "text/event-stream" } });
-      }
-      return new BindingResult(out);
+      out = await untilAborted(this.#config.binding!.run(model, body, options), signal);
     } catch (e) {
       if (signal.aborted) throw e;
-      // Binding errors are thrown as "<code>: <message>", sometimes prefixed
-      // ("InferenceUpstreamError: 3040: ...").
-      const message = e instanceof Error ? e.message : String(e);
-      const match = /(\d{4,5}):\s*(.*)$/s.exec(message);
-      const code = match ? Number(match[1]) : 0;
-      const errors = [{ code, message: match ? match[2] : message }];
-      return Response.json({ result: null, success: false, errors, messages: [] }, {
-        status: bindingHttpStatus(code),
+      const item = bindingError(e);
+      const error = workersAIError({ model, errors: [item], secrets: this.#secrets });
+      if (!isRetryable(httpStatusForCode(item.code), [item])) throw error;
+      return new RetryableFailure(error);
+    }
+    if (out instanceof ReadableStream) {
+      return new Response(cancelledWith(out, signal), {
+        headers: { "content-type": "text/event-stream" },
       });
     }
+    return new BindingResult(out);
   }
 
   async #readResult(model: string, response: Response): Promise<unknown> {
-    if (response instanceof BindingResult) return response.result;
-    const text = await response.text();
     let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw workersAIError({
-        model,
-        httpStatus: response.status,
-        bodyText: `HTTP ${response.status} with a body that is not valid JSON: ${
-          text.slice(0, 200)
-        }`,
-        secrets: this.#secrets,
-      });
+    if (response instanceof BindingResult) {
+      parsed = response.result;
+    } else {
+      const text = await response.text();
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw workersAIError({
+          model,
+          httpStatus: response.status,
+          bodyText: `HTTP ${response.status} with a body that is not valid JSON: ${
+            cut(this.redact(text), 200)
+          }`,
+          secrets: this.#secrets,
+        });
+      }
+    }
+    if (!isPlainObject(parsed)) {
+      throw malformed(model, `${describe(parsed)} instead of a JSON object`);
     }
     const errors = envelopeErrors(parsed);
     if (errors) {
       // HTTP 200 with `success: false` is a failure too.
-      throw workersAIError({ model, httpStatus: response.status, errors, secrets: this.#secrets });
+      const httpStatus = response instanceof BindingResult ? undefined : response.status;
+      throw workersAIError({ model, httpStatus, errors, secrets: this.#secrets });
     }
-    const envelope = parsed as Record<string, unknown>;
-    return "result" in envelope && "success" in envelope ? envelope.result : parsed;
+    if (!("result" in parsed && "success" in parsed)) return parsed;
+    const result = parsed.result;
+    if (result === null || typeof result !== "object") {
+      throw malformed(model, `an envelope whose result is ${describe(result)}`);
+    }
+    return result;
   }
 
   /** Turns any thrown value into the GenkitError the caller should see. */
@@ -542,12 +610,20 @@ export class WorkersAIClient {
     signal: AbortSignal | undefined,
     model: string,
   ): Promise<void> {
+    // timeoutMs bounds every single wait of a call, this one included: a
+    // Retry-After longer than that is not waited out but reported at once.
+    const { timeoutMs } = this.#config;
+    const longest = Math.min(MAX_RETRY_AFTER_MS, timeoutMs > 0 ? timeoutMs : Infinity);
     let ms: number;
     if (failure?.retryAfterMs !== undefined) {
-      if (failure.retryAfterMs > MAX_RETRY_AFTER_MS) throw withAttempts(failure.error, attempt);
+      if (failure.retryAfterMs > longest) throw withAttempts(failure.error, attempt);
       ms = failure.retryAfterMs;
     } else {
-      const cap = Math.min(MAX_BACKOFF_MS, this.#config.retryDelayMs * 2 ** (attempt - 1));
+      const cap = Math.min(
+        MAX_BACKOFF_MS,
+        longest,
+        this.#config.retryDelayMs * 2 ** (attempt - 1),
+      );
       ms = Math.random() * cap;
     }
     await sleep(ms, signal, model);
@@ -559,6 +635,13 @@ function cancelled(model: string): GenkitError {
     status: "CANCELLED",
     message: `The request to Workers AI for ${model} was cancelled by the caller.`,
     detail: { model },
+  });
+}
+
+function notAModelId(model: string): GenkitError {
+  return new GenkitError({
+    status: "INVALID_ARGUMENT",
+    message: `${JSON.stringify(model)} cannot be sent: it is not a Workers AI model id.`,
   });
 }
 
@@ -602,12 +685,114 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function bindingHttpStatus(code: number): number {
-  if (code === 3040 || code === 3036 || code === 4006) return 429;
-  if (code >= 5000 && code < 5100) {
-    return code === 5016 || code === 5018 || code === 5035 ? 403 : 400;
-  }
-  return 500;
+/**
+ * The Cloudflare error a binding threw. Binding errors are `Error`s whose
+ * message is `"<code>: <message>"`, sometimes after an error name
+ * (`"InferenceUpstreamError: 3040: ..."`, reference §16); a code must open
+ * the message, so "... after 30000: retry later" has none. A thrown object
+ * with a numeric `code` keeps it.
+ */
+function bindingError(e: unknown): CloudflareErrorItem {
+  const o = (e ?? {}) as { code?: unknown; message?: unknown };
+  const message = typeof o.message === "string" ? o.message : String(e);
+  const own = typeof o.code === "number" ? o.code : Number.NaN;
+  if (Number.isInteger(own) && own > 0) return { code: own, message };
+  const match = /^(?:[A-Za-z]*Error:\s*)*(\d{4,5}):\s*([\s\S]*)$/.exec(message);
+  return match ? { code: Number(match[1]), message: match[2] } : { code: 0, message };
+}
+
+/** Resolves as `promise` does, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      // A result that arrives after the abort is let go of.
+      promise.then((late) => {
+        if (late instanceof ReadableStream) late.cancel().catch(() => {});
+      }, () => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** `source`, ended with the signal's reason (and cancelled) as soon as the signal aborts. */
+function cancelledWith(
+  source: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let onAbort: (() => void) | undefined;
+  const release = () => {
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+    onAbort = undefined;
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      onAbort = () => {
+        release();
+        controller.error(signal.reason);
+        reader.cancel(signal.reason).catch(() => {});
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    },
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read();
+        if (signal.aborted) return;
+        if (done) {
+          release();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (e) {
+        release();
+        if (!signal.aborted) controller.error(e);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/** An answer of the wrong shape: INTERNAL, naming the model. */
+function malformed(model: string, what: string): GenkitError {
+  return new GenkitError({
+    status: "INTERNAL",
+    message: `Workers AI answered ${model} with ${what}: the answer is malformed. ` +
+      "Try again; if it persists, the model's output format may have changed.",
+    detail: { model },
+  });
+}
+
+/** The first `max` characters of an already-redacted text. */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined, model: string): Promise<void> {
@@ -624,3 +809,6 @@ function sleep(ms: number, signal: AbortSignal | undefined, model: string): Prom
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/** Internals for unit tests only; not part of the module's API. */
+export const TEST_ONLY = { Deadline };

@@ -63,8 +63,15 @@ export interface CloudflareErrorDetail {
 /** Daily free-allocation exhaustion: documented as 3036, observed as 4006. Never retried. */
 export const DAILY_QUOTA_CODES: ReadonlySet<number> = new Set([3036, 4006]);
 
-/** Cloudflare's documented code -> HTTP status table (used when a 200 carries `success: false`). */
+/**
+ * The one Cloudflare code -> HTTP status table, used for REST answers that
+ * carry `success: false` with HTTP 200, for binding errors (which have a code
+ * but no status) and by the emulator. Documented codes (reference §2.3) plus
+ * the ones seen in the wild: 10000 (auth), 7000/7001/7003 (API routing),
+ * 3043/3046 (upstream failures), 8001/3030 (vLLM tool-choice errors).
+ */
 const CODE_TO_HTTP: Readonly<Record<number, number>> = {
+  10000: 401,
   5007: 400,
   5004: 400,
   3039: 400,
@@ -79,7 +86,9 @@ const CODE_TO_HTTP: Readonly<Record<number, number>> = {
   5035: 403,
   5019: 405,
   5005: 405,
+  7001: 405,
   3042: 404,
+  7000: 404,
   7003: 404,
   3006: 413,
   3007: 408,
@@ -87,8 +96,15 @@ const CODE_TO_HTTP: Readonly<Record<number, number>> = {
   3036: 429,
   4006: 429,
   3040: 429,
+  3043: 500,
+  3046: 504,
   3050: 503,
 };
+
+/** The HTTP status Workers AI answers a Cloudflare error code with; 500 for a code it does not list. */
+export function httpStatusForCode(code: number): number {
+  return CODE_TO_HTTP[code] ?? 500;
+}
 
 /** The Genkit status for an HTTP status. */
 export function statusForHttp(httpStatus: number): GenkitStatus {
@@ -205,11 +221,15 @@ export function invalidArgument(message: string, detail?: unknown): GenkitError 
   return new GenkitError({ status: "INVALID_ARGUMENT", message, detail });
 }
 
-/** Removes every occurrence of the given secrets from a text. */
+/**
+ * Removes every occurrence of the given secrets from a text. Call it before
+ * cutting a text short: a cut that falls inside a secret would otherwise
+ * leave its prefix behind.
+ */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
   for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join("[REDACTED]");
+    if (s && s.length >= 4 && out.includes(s)) out = out.split(s).join("[REDACTED]");
   }
   return out;
 }
@@ -224,8 +244,6 @@ export interface WorkersAIErrorInit {
   errors?: CloudflareErrorItem[];
   /** A short text of the body when it was not an envelope (e.g. an HTML error page). */
   bodyText?: string;
-  /** How many attempts were made. */
-  attempts?: number;
   /** The server's `Retry-After`, in milliseconds. */
   retryAfterMs?: number;
   /** Secrets that must never appear in the message. */
@@ -234,9 +252,15 @@ export interface WorkersAIErrorInit {
 
 /** Builds the `GenkitError` for a failed Workers AI response. */
 export function workersAIError(init: WorkersAIErrorInit): GenkitError {
-  const errors = init.errors ?? [];
-  const httpStatus = init.httpStatus === 200 && errors.length > 0
-    ? CODE_TO_HTTP[errors[0].code] ?? 500
+  const secrets = init.secrets ?? [];
+  // An upstream may echo the request's headers back: redact every text that
+  // leaves here, before it is summarised or cut.
+  const errors = (init.errors ?? []).map((e) => ({
+    code: e.code,
+    message: redact(e.message, secrets),
+  }));
+  const httpStatus = (init.httpStatus === undefined || init.httpStatus === 200) && errors.length > 0
+    ? httpStatusForCode(errors[0].code)
     : init.httpStatus;
   const status = httpStatus === undefined ? "UNAVAILABLE" : statusForHttp(httpStatus);
   const parts: string[] = [
@@ -246,20 +270,14 @@ export function workersAIError(init: WorkersAIErrorInit): GenkitError {
   if (errors.length > 0) {
     parts.push(errors.map((e) => `Cloudflare error ${e.code}: ${e.message}`).join("; "));
   } else if (init.bodyText) {
-    parts.push(`non-JSON body: ${summarize(init.bodyText)}`);
+    parts.push(`non-JSON body: ${summarize(redact(init.bodyText, secrets))}`);
   }
-  if (init.attempts && init.attempts > 1) parts.push(`gave up after ${init.attempts} attempts`);
   const h = hint(errors, httpStatus);
   if (h) parts.push(h);
-  const detail: CloudflareErrorDetail = {
-    model: init.model,
-    httpStatus: init.httpStatus,
-    errors,
-    attempts: init.attempts,
-  };
+  const detail: CloudflareErrorDetail = { model: init.model, httpStatus: init.httpStatus, errors };
   return new GenkitError({
     status,
-    message: redact(parts.join(". "), init.secrets ?? []),
+    message: redact(parts.join(". "), secrets),
     detail,
     ...(init.retryAfterMs !== undefined
       ? { responseMetadata: { retryAfterMs: init.retryAfterMs } }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isWorkersAIModelId } from "./catalog.ts";
 import type { WorkersAIClient } from "./client.ts";
 
 /** One model of the account's catalog. */
@@ -42,7 +43,9 @@ function truthy(value: unknown): boolean {
 /** Maps one search result object to a {@link LiveModel}; `undefined` when it has no usable name. */
 export function toLiveModel(raw: Record<string, unknown>): LiveModel | undefined {
   const id = raw.name;
-  if (typeof id !== "string" || !id.startsWith("@")) return undefined;
+  // An id from the network is as untrusted as one from a caller: one that
+  // breaks the model-id grammar is never listed, so it can never be sent.
+  if (!isWorkersAIModelId(id)) return undefined;
   const props = Array.isArray(raw.properties) ? raw.properties : [];
   const task = (raw.task as { name?: unknown } | undefined)?.name;
   const context = Number(property(props, "context_window"));

@@ -6,7 +6,7 @@
  */
 import { type ActionMetadata, GenkitError } from "genkit";
 import { logger } from "genkit/logging";
-import { type ModelInfo, modelRef } from "genkit/model";
+import { type ModelAction, type ModelInfo, modelRef } from "genkit/model";
 import {
   embedderActionMetadata,
   type GenkitPluginV2,
@@ -40,6 +40,7 @@ import {
   embedderInfo,
   validateEmbedConfig,
 } from "./embedders.ts";
+import { downloadPolicy, type MediaDownloadOptions } from "./downloads.ts";
 import type { EmbedderRef, ModelRef, RerankerRef } from "./refs.ts";
 import {
   defineReranker,
@@ -144,6 +145,13 @@ export interface CloudflareAIOptions {
    * @default {4}
    */
   embedConcurrency?: number;
+  /**
+   * How remote (`http(s)`) media in prompts is downloaded before it is sent:
+   * through this plugin's `fetch`, within `timeoutMs`, with caps per file and
+   * per request, a bounded number of redirects, and no loopback, private or
+   * link-local hosts unless `allowPrivateHosts` is set.
+   */
+  mediaDownloads?: MediaDownloadOptions;
 }
 
 /**
@@ -253,10 +261,13 @@ export interface CloudflareAI {
  */
 export function checkModelId(id: string): void {
   if (!isWorkersAIModelId(id)) {
+    // Quoted as JSON and cut short: the id may come from an app's own users.
+    const raw: unknown = id;
+    const shown = JSON.stringify(typeof raw === "string" ? raw.slice(0, 120) : raw);
     throw new GenkitError({
       status: "INVALID_ARGUMENT",
-      message: `"${id}" is not a Workers AI model id. Ids start with @cf/ or @hf/, ` +
-        `e.g. "@cf/meta/llama-3.1-8b-instruct-fast".`,
+      message: `${shown} is not a Workers AI model id. Ids are @cf/ or @hf/, an author and a ` +
+        'name of letters, digits, ".", "_" and "-", e.g. "@cf/meta/llama-3.1-8b-instruct-fast".',
     });
   }
   const retired = retiredModel(id);
@@ -273,20 +284,107 @@ export function checkModelId(id: string): void {
   }
 }
 
-function positiveInt(
+function optionError(message: string): GenkitError {
+  return new GenkitError({ status: "INVALID_ARGUMENT", message: `cloudflareAI(): ${message}` });
+}
+
+function wholeNumber(
   name: string,
-  value: number | undefined,
+  value: unknown,
   fallback: number,
   min = 0,
+  max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw new GenkitError({
-      status: "INVALID_ARGUMENT",
-      message: `cloudflareAI(): ${name} must be a whole number >= ${min}, got ${value}.`,
-    });
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw optionError(`${name} must be a whole number ${range}, got ${JSON.stringify(value)}.`);
   }
   return value;
+}
+
+/** Account and gateway ids: one path segment of safe characters. */
+const PATH_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+function pathId(name: string, value: unknown): string {
+  if (typeof value !== "string" || !PATH_ID.test(value)) {
+    throw optionError(
+      `${name} must be letters, digits, "-" and "_" only (it becomes part of the request URL), ` +
+        `got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** A base URL: http(s), no query, fragment or credentials; normalised, without a trailing slash. */
+function baseUrlOption(name: string, value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url || (url.protocol !== "https:" && url.protocol !== "http:") || url.search !== "" ||
+    url.hash !== "" || url.username !== "" || url.password !== ""
+  ) {
+    throw optionError(
+      `${name} must be an http(s) URL without a query, fragment or credentials, got ${
+        JSON.stringify(value)
+      }.`,
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+/** A value that goes into an HTTP header: a string without control characters (CR/LF above all). */
+function headerValue(name: string, value: unknown): string {
+  // deno-lint-ignore no-control-regex
+  if (typeof value !== "string" || value === "" || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw optionError(`${name} must be a non-empty string without control characters.`);
+  }
+  return value;
+}
+
+function gatewayOption(value: unknown): GatewayOptions | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw optionError('gateway must be an object such as { id: "my-gateway" }.');
+  }
+  const g = value as Record<string, unknown>;
+  const known = ["id", "baseUrl", "cacheTtl", "skipCache", "cacheKey", "metadata", "authToken"];
+  const unknown = Object.keys(g).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw optionError(`gateway has no option ${unknown.join(", ")}; it takes ${known.join(", ")}.`);
+  }
+  if (g.id === undefined) throw optionError("gateway.id is required to route through AI Gateway.");
+  const out: GatewayOptions = { id: pathId("gateway.id", g.id) };
+  if (g.baseUrl !== undefined) out.baseUrl = baseUrlOption("gateway.baseUrl", g.baseUrl);
+  if (g.cacheTtl !== undefined) out.cacheTtl = wholeNumber("gateway.cacheTtl", g.cacheTtl, 0);
+  if (g.skipCache !== undefined) {
+    if (typeof g.skipCache !== "boolean") throw optionError("gateway.skipCache must be a boolean.");
+    out.skipCache = g.skipCache;
+  }
+  if (g.cacheKey !== undefined) out.cacheKey = headerValue("gateway.cacheKey", g.cacheKey);
+  if (g.authToken !== undefined) out.authToken = headerValue("gateway.authToken", g.authToken);
+  if (g.metadata !== undefined) {
+    const m = g.metadata;
+    const entries = typeof m === "object" && m !== null && !Array.isArray(m)
+      ? Object.entries(m)
+      : undefined;
+    // AI Gateway takes at most 5 entries of string, number or boolean values (reference §14).
+    if (
+      !entries || entries.length > 5 ||
+      entries.some(([, v]) => !["string", "number", "boolean"].includes(typeof v))
+    ) {
+      throw optionError(
+        "gateway.metadata must be an object of at most 5 string, number or boolean values.",
+      );
+    }
+    headerValue("gateway.metadata", JSON.stringify(m));
+    out.metadata = m as GatewayOptions["metadata"];
+  }
+  return out;
 }
 
 /** Whether an id names a known embedding model or reranker (no text model is built for it). */
@@ -328,6 +426,35 @@ function checkRerankerId(id: string): void {
   }
 }
 
+/** The most retries an app may ask for: more only piles load onto an account that is already limited. */
+const MAX_RETRIES = 10;
+
+/** The options, checked: anything that could misroute a request or inject a header is refused. */
+function checkedOptions(options: unknown): CloudflareAIOptions {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw optionError("options must be an object.");
+  }
+  const o = options as CloudflareAIOptions;
+  if (o.fetch !== undefined && typeof o.fetch !== "function") {
+    throw optionError("fetch must be a function with the signature of globalThis.fetch.");
+  }
+  if (
+    o.binding !== undefined &&
+    (typeof o.binding !== "object" || o.binding === null ||
+      typeof (o.binding as { run?: unknown }).run !== "function")
+  ) {
+    throw optionError("binding must be a Workers AI binding (env.AI), an object with run().");
+  }
+  if (o.models !== undefined) {
+    if (!Array.isArray(o.models)) {
+      throw optionError("models must be an array of Workers AI model ids.");
+    }
+    o.models.forEach((id) => checkModelId(id));
+  }
+  return o;
+}
+
 function createClient(options: CloudflareAIOptions): WorkersAIClient {
   const accountId = options.accountId ?? process.env.CLOUDFLARE_ACCOUNT_ID;
   const apiToken = options.apiToken ?? process.env.CLOUDFLARE_API_TOKEN;
@@ -344,35 +471,51 @@ function createClient(options: CloudflareAIOptions): WorkersAIClient {
       });
     }
   }
-  if (options.gateway && !options.gateway.id) {
-    throw new GenkitError({
-      status: "INVALID_ARGUMENT",
-      message: "cloudflareAI(): gateway.id is required to route through AI Gateway.",
-    });
-  }
+  const timeoutMs = wholeNumber("timeoutMs", options.timeoutMs, 300_000);
   return new WorkersAIClient({
-    accountId,
-    apiToken,
-    baseUrl: (options.baseUrl ?? "https://api.cloudflare.com/client/v4").replace(/\/+$/, ""),
-    gateway: options.gateway,
+    accountId: accountId === undefined ? undefined : pathId("accountId", accountId),
+    // The token goes into the Authorization header: no CR/LF may ride along.
+    apiToken: apiToken === undefined ? undefined : headerValue("apiToken", apiToken),
+    baseUrl: baseUrlOption("baseUrl", options.baseUrl ?? "https://api.cloudflare.com/client/v4"),
+    gateway: gatewayOption(options.gateway),
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    maxRetries: positiveInt("maxRetries", options.maxRetries, 2),
-    timeoutMs: positiveInt("timeoutMs", options.timeoutMs, 300_000),
-    retryDelayMs: positiveInt("retryDelayMs", options.retryDelayMs, 500),
+    maxRetries: wholeNumber("maxRetries", options.maxRetries, 2, 0, MAX_RETRIES),
+    timeoutMs,
+    retryDelayMs: wholeNumber("retryDelayMs", options.retryDelayMs, 500),
     binding: options.binding,
   });
 }
 
-function plugin(options: CloudflareAIOptions = {}): CloudflareAIPlugin {
+function plugin(given?: CloudflareAIOptions): CloudflareAIPlugin {
+  const options = checkedOptions(given);
   const client = createClient(options);
-  const embedConcurrency = positiveInt("embedConcurrency", options.embedConcurrency, 4, 1);
+  const embedConcurrency = wholeNumber("embedConcurrency", options.embedConcurrency, 4, 1, 64);
+  const downloads = downloadPolicy(
+    options.mediaDownloads,
+    options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    options.timeoutMs ?? 300_000,
+  );
   const startModels = options.models ?? TEXT_MODELS.map((m) => m.id);
-  startModels.forEach(checkModelId);
   const actionName = (id: string) => `${PLUGIN_NAME}/${id}`;
   // Specs learnt from the account's model search, for models the catalog does not know.
   const liveSpecs = new Map<string, TextModelSpec>();
-  const textModel = (id: string) =>
-    defineTextModel(liveSpecs.get(id) ?? textModelSpec(id), client, actionName(id));
+  // Release stages the account's model search reported (planned deprecation,
+  // beta), and the text actions built so far: Genkit's model() has no stage
+  // option, so the plugin sets it on the action's metadata, where the
+  // Developer UI and Genkit's deprecation warning read it.
+  const liveStages = new Map<string, ModelInfo["stage"]>();
+  const textActions = new Map<string, ModelAction>();
+  const setStage = (action: ModelAction, stage: ModelInfo["stage"]) => {
+    const meta = action.__action.metadata as { model?: Record<string, unknown> } | undefined;
+    if (meta?.model && stage) meta.model.stage = stage;
+  };
+  const textModel = (id: string) => {
+    const spec = liveSpecs.get(id) ?? textModelSpec(id);
+    const action = defineTextModel(spec, client, actionName(id), downloads);
+    setStage(action, liveStages.get(id) ?? textModelInfo(spec).stage);
+    textActions.set(id, action);
+    return action;
+  };
   const textMetadata = (spec: TextModelSpec, stage?: ModelInfo["stage"]) =>
     modelActionMetadata({
       name: actionName(spec.id),
@@ -409,6 +552,11 @@ function plugin(options: CloudflareAIOptions = {}): CloudflareAIPlugin {
       if (retiredModel(m.id) || !isWorkersAIModelId(m.id)) continue;
       const stage = m.deprecationDate ? "deprecated" : m.beta ? "unstable" : undefined;
       if (m.task === "Text Generation") {
+        if (stage) {
+          liveStages.set(m.id, stage);
+          const built = textActions.get(m.id);
+          if (built) setStage(built, stage);
+        }
         let spec = knownTextModel(m.id);
         if (!spec) {
           const guess = textModelSpec(m.id);
@@ -469,7 +617,7 @@ function plugin(options: CloudflareAIOptions = {}): CloudflareAIPlugin {
           listFailureLogged = true;
           logger.warn(
             `cloudflare-ai: could not read the account's models (${
-              e instanceof Error ? e.message : e
+              client.redact(e instanceof Error ? e.message : String(e))
             }); listing the built-in catalog instead.`,
           );
         }

@@ -268,11 +268,11 @@ Deno.test("1,000 documents with shuffled delays come back in order, in requests 
   }
 });
 
-Deno.test("embedConcurrency must be a whole number >= 1", () => {
-  for (const embedConcurrency of [0, 1.5, -1]) {
+Deno.test("embedConcurrency must be a whole number from 1 to 64", () => {
+  for (const embedConcurrency of [0, 1.5, -1, 65]) {
     assert.throws(
       () => cloudflareAI({ accountId: "a", apiToken: "t", embedConcurrency }),
-      /embedConcurrency must be a whole number >= 1/,
+      /embedConcurrency must be a whole number from 1 to 64/,
     );
   }
 });

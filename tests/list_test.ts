@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { genkit } from "genkit";
+import { logger } from "genkit/logging";
 import { cloudflareAI, EMBEDDING_MODELS, TEXT_MODELS } from "../mod.ts";
 import { type Emulator, startEmulator } from "../src/testing/mod.ts";
 
@@ -109,4 +110,36 @@ Deno.test("list() falls back to the built-in catalog when the search fails", asy
     "every catalog text model",
   );
   assert.ok(listed.some((m) => m.name === "cloudflare-ai/@cf/baai/bge-base-en-v1.5"));
+});
+
+Deno.test("registered actions carry the stage the model search reports, whether listed first or resolved first", async () => {
+  const id = "@cf/meta/llama-3.2-3b-instruct";
+  const key = `/model/cloudflare-ai/${id}`;
+  const stageOf = async (ai: ReturnType<typeof genkit>, name: string) =>
+    ((await ai.registry.lookupAction(name)).__action.metadata!.model as { stage?: string })
+      .stage;
+  await using emu = await startEmulator();
+
+  // Resolved (registered at start) before anything was listed, then listed.
+  const first = genkit({ promptDir: null, plugins: [plugin(emu, searchFetch())] });
+  assert.equal(await stageOf(first, key), "stable");
+  await first.registry.listResolvableActions();
+  assert.equal(await stageOf(first, key), "deprecated");
+
+  // Listed first, then resolved: a model the catalog does not know, marked beta.
+  const second = genkit({ promptDir: null, plugins: [plugin(emu, searchFetch())] });
+  await second.registry.listResolvableActions();
+  assert.equal(await stageOf(second, key), "deprecated");
+  assert.equal(await stageOf(second, "/model/cloudflare-ai/@cf/acme/new-model-9b"), "unstable");
+
+  // Genkit's own deprecation warning now fires for it.
+  const warned: string[] = [];
+  const original = logger.warn;
+  logger.warn = (...args: unknown[]) => void warned.push(args.map(String).join(" "));
+  try {
+    await second.generate({ model: `cloudflare-ai/${id}`, prompt: "Hi" });
+  } finally {
+    logger.warn = original;
+  }
+  assert.ok(warned.some((w) => /is deprecated/.test(w)), warned.join("\n"));
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { GenkitError } from "genkit";
+import { genkit, GenkitError } from "genkit";
 import { cloudflareAI } from "../mod.ts";
+import { TEST_ONLY } from "../src/client.ts";
 import { eventually, failure, modelRequests, setup } from "./_setup.ts";
 
 const LLAMA = "@cf/meta/llama-3.1-8b-instruct-fast";
@@ -254,4 +255,77 @@ Deno.test("a failed stream is retried when no event reached the caller", async (
   for await (const _ of stream) { /* drain */ }
   assert.ok((await response).text.startsWith("Hello"));
   assert.equal(modelRequests(app.emu).length, 2);
+});
+
+Deno.test("HTTP 200 with a JSON body that is not an object, or an envelope with no result, is INTERNAL naming the model", async () => {
+  await using app = await setup({ maxRetries: 0 });
+  for (const body of ["null", "42", '"text"', "true", "[]", '{"result":null,"success":true}']) {
+    app.emu.fault({ status: 200, body, contentType: "application/json" });
+    const e = await failure(() => app.ai.generate({ model, prompt: "Hi" }));
+    assert.equal(e.status, "INTERNAL", body);
+    assert.match(e.message, /malformed/, body);
+    assert.ok(e.message.includes(LLAMA), `${body}: names the model`);
+    assert.doesNotMatch(e.message, /Cannot use 'in' operator|Could not reach/);
+  }
+});
+
+Deno.test("a stream cut after only empty events is retried, since nothing reached the caller", async () => {
+  await using app = await setup();
+  app.emu.fault({
+    status: 200,
+    contentType: "text/event-stream",
+    body: 'data: {"response":""}\n\ndata: {"response":"","p":"abcdef"}\n\n',
+  });
+  const { stream, response } = app.ai.generateStream({ model, prompt: "Hi" });
+  let text = "";
+  for await (const c of stream) text += c.text;
+  assert.equal(text, `Hello from ${LLAMA}! You said: Hi`);
+  assert.equal((await response).text, text);
+  assert.equal(modelRequests(app.emu).length, 2, "the empty stream was retried");
+});
+
+Deno.test("timeoutMs bounds every wait: a Retry-After longer than it is reported at once, not waited out", async () => {
+  await using app = await setup({ timeoutMs: 1000, retryDelayMs: 1 });
+  app.emu.fault({ status: 429, code: 3040, retryAfter: 4, times: 3 });
+  const e = await failure(() => app.ai.generate({ model, prompt: "Hi" }));
+  assert.equal(e.status, "RESOURCE_EXHAUSTED");
+  assert.equal(modelRequests(app.emu).length, 1, "no attempt after a wait longer than timeoutMs");
+  assert.deepEqual(e.responseMetadata, { retryAfterMs: 4000 });
+});
+
+Deno.test("no timer outlives the last call (sanitizers on, no server to wait for)", async () => {
+  // A fetch that answers in-process: nothing else would keep the test open.
+  const ai = genkit({
+    promptDir: null,
+    plugins: [cloudflareAI({
+      accountId: "acct",
+      apiToken: "tok",
+      fetch: () => Promise.resolve(Response.json({ result: { response: "ok" }, success: true })),
+    })],
+  });
+  const res = await ai.generate({ model, prompt: "Hi" });
+  assert.equal(res.text, "ok");
+  // The test ends here: Deno's op sanitizer fails it if the watchdog interval is still set.
+});
+
+Deno.test("a per-request timer longer than setTimeout's limit sleeps in steps, not in 1 ms re-arms", () => {
+  const { Deadline } = TEST_ONLY;
+  const delays: number[] = [];
+  const original = globalThis.setTimeout;
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  globalThis.setTimeout = ((fn: () => void, ms: number) => {
+    delays.push(ms);
+    const id = original(fn, ms > 2 ** 31 - 1 ? 1 : ms);
+    timers.push(id);
+    return id;
+  }) as typeof setTimeout;
+  try {
+    const deadline = new Deadline(2 ** 31 + 10_000, undefined);
+    deadline.arm();
+    deadline.clear();
+  } finally {
+    globalThis.setTimeout = original;
+    timers.forEach(clearTimeout);
+  }
+  assert.deepEqual(delays, [2 ** 31 - 1]);
 });

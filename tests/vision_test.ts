@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cloudflareAI } from "../mod.ts";
-import { DEFAULT_DOWNLOAD_LIMITS, inlineRemoteImages } from "../src/media.ts";
+import { DEFAULT_DOWNLOAD_CAPS, inlineRemoteMedia } from "../src/downloads.ts";
 import { failure, modelRequests, setup } from "./_setup.ts";
 
 // A 1x1 PNG (70 bytes).
@@ -58,7 +58,8 @@ Deno.test("llama-3.2-vision takes its image in the top-level image field", async
 
 Deno.test("http(s) images are downloaded and inlined, since Workers AI takes only data: URLs", async () => {
   await using images = imageServer();
-  await using app = await setup();
+  // The image server is on loopback, which is refused unless allowed.
+  await using app = await setup({ mediaDownloads: { allowPrivateHosts: true } });
   const res = await app.ai.generate({
     model: cloudflareAI.model("@cf/mistralai/mistral-small-3.1-24b-instruct"),
     prompt: [{ text: "And this?" }, { media: { url: `${images.url}/image.png` } }],
@@ -72,7 +73,7 @@ Deno.test("http(s) images are downloaded and inlined, since Workers AI takes onl
 
 Deno.test("a download that is not an image, or too large, is refused before any request", async () => {
   await using images = imageServer();
-  await using app = await setup();
+  await using app = await setup({ mediaDownloads: { allowPrivateHosts: true } });
   const e = await failure(() =>
     app.ai.generate({
       model: cloudflareAI.model("@cf/meta/llama-4-scout-17b-16e-instruct"),
@@ -82,17 +83,21 @@ Deno.test("a download that is not an image, or too large, is refused before any 
   assert.equal(e.status, "INVALID_ARGUMENT");
   assert.match(e.message, /not an image/);
   const big = await failure(() =>
-    inlineRemoteImages(
+    inlineRemoteMedia(
       "m",
       [{ role: "user", content: [{ media: { url: `${images.url}/big.png` } }] }],
-      undefined,
+      "image",
       {
-        ...DEFAULT_DOWNLOAD_LIMITS,
+        ...DEFAULT_DOWNLOAD_CAPS,
+        fetch: (input, init) => fetch(input, init),
+        timeoutMs: 15_000,
         maxBytes: 1024,
+        allowPrivateHosts: true,
       },
     )
   );
-  assert.match(big.message, /limit of 1024 bytes|limit is 1024/);
+  assert.equal(big.status, "INVALID_ARGUMENT");
+  assert.match(big.message, /over the limit of 1024 bytes a file/);
   assert.equal(modelRequests(app.emu).length, 0);
 });
 

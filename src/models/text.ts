@@ -20,12 +20,14 @@ import {
 import { model } from "genkit/plugin";
 import type { RangedParam, TextModelSpec } from "../catalog.ts";
 import type { StreamItem, WorkersAIClient } from "../client.ts";
-import { inlineRemoteImages } from "../media.ts";
+import { type DownloadPolicy, inlineRemoteMedia, isRemoteUrl } from "../downloads.ts";
 import type { ZodSchema } from "../refs.ts";
 import { cutAtStop, splitThinking, StopCutter, ThinkSplitter } from "./text_split.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 
-const textConfigSchema = GenerationCommonConfigSchema.extend({
+// Genkit's `apiKey` and `version` are left out: this plugin refuses a token in
+// config (see `validateConfig`) and Workers AI models have no versions.
+const textConfigSchema = GenerationCommonConfigSchema.omit({ apiKey: true, version: true }).extend({
   seed: z.number().int().describe("Random seed for reproducible sampling.").optional(),
   repetitionPenalty: z.number().describe("Penalty for repeated tokens (native models).")
     .optional(),
@@ -87,15 +89,24 @@ export interface TextConfig {
    * here would be written there. Give the token to `cloudflareAI()` instead.
    */
   apiKey?: never;
-  /** Unused by Workers AI. */
-  version?: string;
-  /** Any other key is sent to the API verbatim (e.g. `chat_template_kwargs`). */
+  /**
+   * Refused when set: Workers AI models have no versions. Genkit always
+   * passes the model reference's version here, so an undefined one is accepted.
+   */
+  version?: undefined;
+  /**
+   * Any other key is sent to the API verbatim (e.g. `chat_template_kwargs`),
+   * except a body field the plugin builds itself (`messages`, `stream`,
+   * `tools`, `response_format`, …) or the wire name of a parameter above
+   * (`max_tokens`, `top_k`, …): those are refused, naming what to use.
+   */
   [key: string]: unknown;
 }
 
 /**
  * Config schema of every Workers AI text model. Ranges are checked per model
- * before any request; keys it does not know are sent to the API verbatim.
+ * before any request; keys it does not know are sent to the API verbatim
+ * unless they would replace a body field the plugin builds.
  *
  * @example
  * ```ts
@@ -116,6 +127,34 @@ const WIRE_NAMES: Readonly<Record<RangedParam, string>> = {
   presencePenalty: "presence_penalty",
 };
 const RANGED = Object.keys(WIRE_NAMES) as RangedParam[];
+/**
+ * Wire names of the validated parameters, refused as config keys: one name per
+ * parameter is the simplest rule, and the camelCase key gets the range check.
+ */
+const WIRE_TWINS: ReadonlyMap<string, string> = new Map([
+  ...RANGED.filter((p) => WIRE_NAMES[p] !== p).map((p) => [WIRE_NAMES[p], p] as const),
+  // The OpenAI name of max_tokens, which OpenAI-format models also take.
+  ["max_completion_tokens", "maxOutputTokens"],
+]);
+/**
+ * Body fields the plugin builds from the request, each with what to use
+ * instead: a config key of the same name would replace what was built.
+ * (`raw`, `lora`, `temperature` and `seed` are config keys of their own.)
+ */
+const BUILT_FIELDS: ReadonlyMap<string, string> = new Map([
+  ["messages", "the request's messages, system and prompt"],
+  ["prompt", "the request's prompt"],
+  ["image", "a media part in the user message"],
+  ["stream", "generateStream() to stream, generate() not to"],
+  ["stream_options", "generateStream(), which asks for usage itself"],
+  ["tools", "the request's tools"],
+  ["tool_choice", "the request's toolChoice"],
+  ["functions", "the request's tools"],
+  ["response_format", 'the request\'s output ({ format: "json", schema })'],
+  ["guided_json", 'the request\'s output ({ format: "json", schema })'],
+  ["stop", "config.stopSequences"],
+  ["reasoning_effort", "config.reasoningEffort"],
+]);
 const HANDLED = new Set<string>([
   ...RANGED,
   "stopSequences",
@@ -185,10 +224,16 @@ export function textModelInfo(spec: TextModelSpec): ModelInfo {
  */
 export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig {
   if (config === undefined || config === null) return {};
-  if (typeof config !== "object") {
-    throw invalid(`The config for ${spec.id} must be an object.`);
+  const proto = typeof config === "object" ? Object.getPrototypeOf(config) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw invalid(
+      `The config for ${spec.id} must be an object of named parameters, not ${
+        Array.isArray(config) ? "an array" : `a ${typeof config}`
+      }.`,
+    );
   }
   const c = config as Record<string, unknown>;
+  checkPassthrough(spec, c);
   for (const p of RANGED) {
     const v = c[p];
     if (v === undefined || v === null) continue;
@@ -242,6 +287,12 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
         "instance) instead.",
     );
   }
+  if (c.version !== undefined) {
+    throw invalid(
+      `config.version is not accepted by ${spec.id}: Workers AI models have no versions. ` +
+        "Name the model id you want instead.",
+    );
+  }
   if (c.reasoningEffort !== undefined) {
     if (!["low", "medium", "high"].includes(c.reasoningEffort as string)) {
       throw invalid(`config.reasoningEffort for ${spec.id} must be "low", "medium" or "high".`);
@@ -253,6 +304,37 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
     }
   }
   return c as TextConfig;
+}
+
+/**
+ * Refuses config keys that would be sent verbatim but collide with what the
+ * plugin builds or validates (see {@link BUILT_FIELDS}, {@link WIRE_TWINS}).
+ */
+function checkPassthrough(spec: TextModelSpec, c: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(c)) {
+    if (HANDLED.has(k) || v === undefined) continue;
+    // Genkit spreads config into an object: a string or an array arrives as keys "0", "1", ….
+    if (/^\d+$/.test(k)) {
+      throw invalid(
+        `The config for ${spec.id} must be an object of named parameters, but it has the ` +
+          `key "${k}": a string or an array was given as config.`,
+      );
+    }
+    const twin = WIRE_TWINS.get(k);
+    if (twin) {
+      throw invalid(
+        `config.${k} is not accepted by ${spec.id}: use config.${twin}, which is sent as ` +
+          `${WIRE_NAMES[twin as RangedParam]} after its range is checked.`,
+      );
+    }
+    const instead = BUILT_FIELDS.get(k);
+    if (instead) {
+      throw invalid(
+        `config.${k} is not accepted by ${spec.id}: the plugin builds ${k} itself. ` +
+          `Use ${instead} instead.`,
+      );
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -286,37 +368,99 @@ const ROLE: Readonly<Record<string, string>> = {
   tool: "tool",
 };
 
-function textOf(content: Part[]): string {
-  let s = "";
-  for (const p of content) if (p.text !== undefined) s += p.text;
-  return s;
+/** The content fields of Genkit parts, in the order a part's kind is read. */
+const PART_KINDS = [
+  "text",
+  "media",
+  "toolRequest",
+  "toolResponse",
+  "reasoning",
+  "data",
+  "custom",
+  "resource",
+] as const;
+
+/** The kind of a Genkit part: the name of its content field ("empty" if none). */
+function partKind(p: Part): string {
+  const fields = p as Record<string, unknown>;
+  return PART_KINDS.find((k) => fields[k] !== undefined) ?? "empty";
 }
 
-/** Genkit messages to Workers AI `messages` (plus a top-level `image` for models that take one). */
+/** Why a part of each kind is refused outside the messages that may carry it. */
+const PART_ADVICE: Readonly<Record<string, string>> = {
+  toolRequest: "tool requests belong in model messages",
+  toolResponse: "tool responses belong in tool messages",
+  reasoning: "reasoning belongs in model messages; give the model text instead",
+  data: "Workers AI takes no data parts; pass the data as text (e.g. JSON.stringify it)",
+  custom: "Workers AI takes no custom parts (they belong to another plugin); remove it",
+  resource: "Workers AI takes no resource parts; pass their content as text or media",
+  empty: "the part has no content; remove it",
+};
+
+/**
+ * The parts of message `i` that are sent, in order. Refuses a part the model
+ * cannot take in a message of that role, rather than dropping it silently.
+ * Two kinds are dropped from model messages: reasoning, as Genkit's other
+ * plugins do (the native wire has no field for past reasoning), and `data`
+ * beside text (this plugin's JSON answers carry their parsed text as one).
+ */
+function sentParts(spec: TextModelSpec, m: MessageData, i: number): Part[] {
+  const where = `messages[${i}] (${m.role})`;
+  const hasText = m.content.some((p) => typeof p.text === "string" && p.text !== "");
+  const out: Part[] = [];
+  for (const p of m.content) {
+    const kind = partKind(p);
+    let advice: string | undefined;
+    if (m.role === "tool") {
+      if (kind !== "toolResponse") advice = "a tool message carries only toolResponse parts";
+    } else if (kind === "reasoning" && m.role === "model") continue;
+    else if (kind === "data" && m.role === "model" && hasText) continue;
+    else if (kind === "toolRequest") {
+      if (m.role !== "model") advice = PART_ADVICE.toolRequest;
+    } else if (kind !== "text" && kind !== "media") advice = PART_ADVICE[kind];
+    if (advice) throw invalid(`${spec.id} cannot take the ${kind} part in ${where}: ${advice}.`);
+    out.push(p);
+  }
+  if (out.length === 0) {
+    throw invalid(
+      `${where} has no content ${spec.id} can take (reasoning in model messages is not sent ` +
+        "back). Give it a text part, or leave the message out.",
+    );
+  }
+  return out;
+}
+
+/**
+ * Genkit messages to Workers AI `messages` (plus a top-level `image` for
+ * models that take one). With `acceptRemote`, `http(s)` images are let
+ * through unchecked, for validating a request before they are downloaded.
+ */
 export function toWireMessages(
   spec: TextModelSpec,
   messages: MessageData[],
+  acceptRemote = false,
 ): { messages: WireMessage[]; image?: string } {
   const out: WireMessage[] = [];
   let image: string | undefined;
-  for (const m of messages) {
+  messages.forEach((m, i) => {
     const role = ROLE[m.role];
+    const parts = sentParts(spec, m, i);
     if (m.role === "tool") {
-      for (const p of m.content) {
-        if (!p.toolResponse) continue;
-        const r = p.toolResponse;
+      for (const { toolResponse: r } of parts) {
         out.push({
           role: "tool",
-          tool_call_id: r.ref ?? r.name,
-          name: r.name,
-          content: typeof r.output === "string" ? r.output : JSON.stringify(r.output ?? null),
+          tool_call_id: r!.ref ?? r!.name,
+          name: r!.name,
+          content: typeof r!.output === "string" ? r!.output : JSON.stringify(r!.output ?? null),
         });
       }
-      continue;
+      return;
     }
-    const media = m.content.filter((p) => p.media);
-    const calls = m.content.filter((p) => p.toolRequest);
-    const text = textOf(m.content);
+    const media = parts.filter((p) => p.media);
+    const calls = parts.filter((p) => p.toolRequest);
+    // Separate text parts (the caller's, Genkit's output instructions) keep a
+    // boundary: a blank line in string content.
+    const text = parts.flatMap((p) => p.text ? [p.text] : []).join("\n\n");
     if (media.length > 0) {
       if (spec.vision === "none") {
         throw invalid(
@@ -327,20 +471,27 @@ export function toWireMessages(
       if (m.role !== "user") {
         throw invalid(`${spec.id} takes images only in user messages, not in ${m.role} messages.`);
       }
-      const urls = media.map((p) => checkImage(spec, p.media!.url, p.media!.contentType));
+      const url = (p: Part) => checkImage(spec, p.media!.url, p.media!.contentType, acceptRemote);
       if (spec.vision === "image-field") {
-        if (urls.length > 1 || image !== undefined) {
-          throw invalid(`${spec.id} takes a single image per request; ${urls.length} were given.`);
+        if (media.length > 1 || image !== undefined) {
+          throw invalid(
+            `${spec.id} takes a single image per request; ${
+              media.length + (image === undefined ? 0 : 1)
+            } or more were given.`,
+          );
         }
-        image = urls[0];
+        image = url(media[0]);
         out.push({ role, content: text });
       } else {
-        const parts: WireContentPart[] = [];
-        if (text) parts.push({ type: "text", text });
-        for (const url of urls) parts.push({ type: "image_url", image_url: { url } });
-        out.push({ role, content: parts });
+        // Content parts in the caller's order, each text its own part.
+        const content: WireContentPart[] = [];
+        for (const p of parts) {
+          if (p.media) content.push({ type: "image_url", image_url: { url: url(p) } });
+          else if (p.text) content.push({ type: "text", text: p.text });
+        }
+        out.push({ role, content });
       }
-      continue;
+      return;
     }
     const msg: WireMessage = { role, content: text };
     if (calls.length > 0) {
@@ -354,13 +505,20 @@ export function toWireMessages(
       }));
     }
     out.push(msg);
-  }
+  });
   return image === undefined ? { messages: out } : { messages: out, image };
 }
 
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"]);
 
-function checkImage(spec: TextModelSpec, url: string, contentType?: string): string {
+function checkImage(
+  spec: TextModelSpec,
+  url: string,
+  contentType: string | undefined,
+  acceptRemote: boolean,
+): string {
+  // Its type is known only once it is downloaded; it is checked again then.
+  if (acceptRemote && isRemoteUrl(url)) return url;
   const m = /^data:([^;,]+)[;,]/.exec(url);
   if (!m) {
     throw invalid(
@@ -506,14 +664,19 @@ function jsonMode(
   }
 }
 
-/** Builds the request body for one Genkit request. */
+/**
+ * Builds the request body for one Genkit request, refusing what the model
+ * cannot take. With `acceptRemote`, `http(s)` images are let through (see
+ * {@link toWireMessages}): the body then only validates the request.
+ */
 export function toWireBody(
   spec: TextModelSpec,
   request: GenerateRequest,
   config: TextConfig,
   stream: boolean,
+  acceptRemote = false,
 ): Record<string, unknown> {
-  const { messages, image } = toWireMessages(spec, request.messages);
+  const { messages, image } = toWireMessages(spec, request.messages, acceptRemote);
   const body: Record<string, unknown> = { messages };
   if (image !== undefined) body.image = image;
   for (const p of RANGED) {
@@ -527,8 +690,9 @@ export function toWireBody(
     if (config.raw !== undefined) body.raw = config.raw;
     if (config.lora !== undefined) body.lora = config.lora;
   }
-  // Keys the caller set that this plugin does not know go to the API verbatim:
-  // nothing the caller set is dropped.
+  // Keys the caller set that this plugin does not know go to the API verbatim
+  // (nothing the caller set is dropped); `validateConfig` refused the ones
+  // that would replace a field built here.
   for (const [k, v] of Object.entries(config)) {
     if (!HANDLED.has(k) && v !== undefined) body[k] = v;
   }
@@ -627,26 +791,33 @@ function stringify(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** Reads either text family (and the hybrid `response: null` + `choices`). */
-export function parseAnswer(result: unknown): ParsedAnswer {
+/**
+ * Reads either text family (and the hybrid `response: null` + `choices`).
+ * With `inlineThinking` (native-format models), `<think>…</think>` at the
+ * start of the answer becomes reasoning, whichever shape the answer has.
+ */
+export function parseAnswer(result: unknown, inlineThinking: boolean): ParsedAnswer {
   const r = (result ?? {}) as Record<string, unknown>;
   const choices = r.choices as Record<string, unknown>[] | undefined;
+  const split = (raw: string) => inlineThinking ? splitThinking(raw) : { reasoning: "", text: raw };
   if (Array.isArray(choices) && choices.length > 0) {
     const choice = choices[0];
     const message = (choice.message ?? {}) as Record<string, unknown>;
+    // qwen3-30b-a3b-fp8 takes native input but answers a chat.completion with
+    // its thinking inline in `content`.
+    const content = split(stringify(message.content ?? choice.text));
     return {
-      text: stringify(message.content ?? choice.text),
-      reasoning: stringify(message.reasoning ?? message.reasoning_content),
+      text: content.text,
+      reasoning: stringify(message.reasoning ?? message.reasoning_content) + content.reasoning,
       toolRequests: toToolRequests(message.tool_calls),
       usage: r.usage as WireUsage | undefined,
       finishReason: choice.finish_reason as string | undefined,
     };
   }
-  const raw = stringify(r.response ?? r.response_text);
-  const split = splitThinking(raw);
+  const response = split(stringify(r.response ?? r.response_text));
   return {
-    text: split.text,
-    reasoning: stringify(r.reasoning ?? r.reasoning_content) + split.reasoning,
+    text: response.text,
+    reasoning: stringify(r.reasoning ?? r.reasoning_content) + response.reasoning,
     toolRequests: toToolRequests(r.tool_calls),
     usage: r.usage as WireUsage | undefined,
     finishReason: r.finish_reason as string | undefined,
@@ -756,6 +927,29 @@ function toResponse(
   };
 }
 
+function nonEmpty(value: unknown): boolean {
+  if (typeof value === "string") return value !== "";
+  if (Array.isArray(value)) return value.length > 0;
+  return value !== undefined && value !== null;
+}
+
+/**
+ * Whether a stream event carries text, reasoning or a tool call for the
+ * caller. Workers AI streams open with empty `response` events and pad
+ * events with `p` (reference §4.3); a stream cut after only such events
+ * delivered nothing, so the client may still retry it.
+ */
+function carriesContent(ev: Record<string, unknown>): boolean {
+  if (nonEmpty(ev.response) || nonEmpty(ev.tool_calls)) return true;
+  const choices = ev.choices;
+  if (!Array.isArray(choices)) return false;
+  return choices.some((choice: Record<string, unknown>) => {
+    const delta = (choice.delta ?? choice.message ?? {}) as Record<string, unknown>;
+    return nonEmpty(delta.content) || nonEmpty(delta.reasoning) ||
+      nonEmpty(delta.reasoning_content) || nonEmpty(delta.tool_calls) || nonEmpty(choice.text);
+  });
+}
+
 /** Accumulates streamed tool-call deltas by index. */
 interface PendingCall {
   id?: string;
@@ -832,7 +1026,7 @@ async function streamAnswer(
   for await (const item of items) {
     if (item.type === "result") {
       // A JSON answer to a streaming request: deliver it as one chunk.
-      const answer = withSalvagedCall(parseAnswer(item.data), offered);
+      const answer = withSalvagedCall(parseAnswer(item.data, !!splitter), offered);
       const response = toResponse(spec, config, answer);
       sendChunk({ content: response.message!.content });
       return response;
@@ -846,9 +1040,9 @@ async function streamAnswer(
           const delta = (choice.delta ?? choice.message ?? {}) as Record<string, unknown>;
           const r = delta.reasoning ?? delta.reasoning_content;
           const c = delta.content ?? choice.text;
-          if ((typeof r === "string" && r) || (typeof c === "string" && c)) {
-            emit(typeof r === "string" ? r : "", typeof c === "string" ? c : "");
-          }
+          if (typeof r === "string" && r) emit(r, "");
+          // Native-format models streaming chunks (qwen3-30b-a3b-fp8) think inline here too.
+          if (typeof c === "string" && c) addText(c);
           addCalls(delta.tool_calls);
           if (choice.finish_reason) wireFinish = choice.finish_reason as string;
         }
@@ -917,11 +1111,16 @@ function withJsonData(response: GenerateResponseData): GenerateResponseData {
   }
 }
 
-/** Defines the Genkit model action `cloudflare-ai/<id>` for one text model. */
+/**
+ * Defines the Genkit model action `cloudflare-ai/<id>` for one text model.
+ * Remote images are downloaded with `downloads`, once the request is known
+ * to be one the model can take.
+ */
 export function defineTextModel(
   spec: TextModelSpec,
   client: WorkersAIClient,
   actionName: string,
+  downloads: DownloadPolicy,
 ): ModelAction {
   const info = textModelInfo(spec);
   return model(
@@ -944,21 +1143,31 @@ export function defineTextModel(
         });
         request = instructed;
       }
-      if (spec.vision !== "none") {
-        request = {
-          ...request,
-          messages: await inlineRemoteImages(spec.id, request.messages, abortSignal),
-        };
+      // Everything is checked before any image is downloaded; with remote
+      // images, the body is built again from the downloaded ones.
+      let body = toWireBody(spec, request, config, streamingRequested, true);
+      if (
+        request.messages.some((m) => m.content.some((p) => p.media && isRemoteUrl(p.media.url)))
+      ) {
+        const messages = await inlineRemoteMedia(
+          spec.id,
+          request.messages,
+          "image",
+          downloads,
+          abortSignal,
+        );
+        request = { ...request, messages };
+        body = toWireBody(spec, request, config, streamingRequested);
       }
-      const body = toWireBody(spec, request, config, streamingRequested);
       const offered = new Set((request.tools ?? []).map((t) => t.name));
       const call = { signal: abortSignal };
       if (!streamingRequested) {
         const result = await client.run(spec.id, body, call);
-        const response = toResponse(spec, config, withSalvagedCall(parseAnswer(result), offered));
+        const answer = parseAnswer(result, spec.family === "native");
+        const response = toResponse(spec, config, withSalvagedCall(answer, offered));
         return body.response_format || body.guided_json ? withJsonData(response) : response;
       }
-      const items = client.stream(spec.id, body, call);
+      const items = client.stream(spec.id, body, { ...call, delivers: carriesContent });
       return await streamAnswer(spec, config, offered, items, sendChunk);
     },
   );

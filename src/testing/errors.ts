@@ -5,6 +5,7 @@
  * @module
  */
 
+import { httpStatusForCode } from "../errors.ts";
 import { hex8 } from "./util.ts";
 
 /** An error answer: HTTP status, Cloudflare code and message. */
@@ -23,47 +24,11 @@ export class ApiError extends Error {
   }
 }
 
-/** The HTTP status Workers AI answers an error code with. */
-export function statusForCode(code: number): number {
-  switch (code) {
-    case 10000:
-      return 401;
-    case 3036:
-    case 3040:
-    case 4006:
-      return 429;
-    case 5004:
-    case 5006:
-    case 5007:
-    case 3003:
-    case 3039:
-    case 8001:
-      return 400;
-    case 5016:
-    case 5018:
-    case 5035:
-    case 3023:
-    case 3041:
-      return 403;
-    case 3042:
-    case 7000:
-    case 7003:
-      return 404;
-    case 5005:
-    case 5019:
-    case 7001:
-      return 405;
-    case 3007:
-    case 3008:
-      return 408;
-    case 3006:
-      return 413;
-    case 3050:
-      return 503;
-    default:
-      return 500;
-  }
-}
+/**
+ * The HTTP status Workers AI answers an error code with: the plugin's own
+ * table, so that the emulator, REST and the binding never disagree.
+ */
+export const statusForCode: (code: number) => number = httpStatusForCode;
 
 /** The Cloudflare error code an HTTP status is most often answered with. */
 export function codeForStatus(status: number): number {

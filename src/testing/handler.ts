@@ -136,6 +136,7 @@ const GENERAL_KEYS = [
   "delayMs",
   "chunkBytes",
   "retryAfter",
+  "echoHeaders",
 ] as const;
 
 function streamOnly(f: Fault): boolean {
@@ -143,8 +144,14 @@ function streamOnly(f: Fault): boolean {
     !GENERAL_KEYS.some((k) => f[k] !== undefined);
 }
 
-function takeFault(state: EmulatorState, model: string | undefined, stream: boolean) {
+function takeFault(
+  state: EmulatorState,
+  model: string | undefined,
+  stream: boolean,
+  target: "model" | "models-search" = "model",
+) {
   const i = state.faults.findIndex(({ fault }) =>
+    (fault.target ?? "model") === target &&
     (fault.model === undefined || fault.model === model) && (stream || !streamOnly(fault))
   );
   if (i < 0) return undefined;
@@ -315,9 +322,9 @@ function sse(
       }
       if (fault?.errorAfterEvents !== undefined) {
         if (!(await wait(gap, signal))) throw new Stopped();
-        await write(
-          `data: {"error":{"message":"No capacity","code":3040},"success":false}${eol}${eol}`,
-        );
+        const message = withHeaders(ex, fault, "No capacity");
+        const event = { error: { message, code: 3040 }, success: false };
+        await write(`data: ${JSON.stringify(event)}${eol}${eol}`);
         return;
       }
       if (fault?.cutAfterEvents !== undefined) return;
@@ -356,10 +363,17 @@ function faultAnswer(
   if (fault.status !== undefined || fault.code !== undefined) {
     const code = fault.code ?? codeForStatus(fault.status!);
     const status = fault.status ?? statusForCode(code);
-    const message = fault.message ?? messageForCode(code, ex.record.model);
+    const message = withHeaders(ex, fault, fault.message ?? messageForCode(code, ex.record.model));
     return jsonBody(ex, status, errorEnvelope(code, message), h, fault.chunkBytes);
   }
   return undefined;
+}
+
+/** A fault's message, with the request's headers appended when the fault echoes them. */
+function withHeaders(ex: Exchange, fault: Fault, message: string): string {
+  return fault.echoHeaders
+    ? `${message} (request headers: ${JSON.stringify(ex.record.headers)})`
+    : message;
 }
 
 function errorAnswer(
@@ -488,6 +502,11 @@ export function createHandler(state: EmulatorState): (request: Request) => Promi
     }
     if (routed.route === "models-search") {
       if (request.method !== "GET") return reply(405, 7001, "Method not allowed");
+      const searchFault = takeFault(state, undefined, false, "models-search");
+      if (searchFault) {
+        const answer = faultAnswer(ex, searchFault, extra);
+        if (answer) return answer;
+      }
       const { result, result_info } = searchModels(url.searchParams);
       return plainJson(record, 200, successEnvelope(result, { result_info }));
     }

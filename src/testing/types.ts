@@ -163,6 +163,17 @@ export interface Fault {
   crlf?: boolean;
   /** Write the body in network writes of at most this many bytes. */
   chunkBytes?: number;
+  /**
+   * The error message (of the envelope, or of the in-stream error event)
+   * carries the request's headers, as a misbehaving upstream that echoes
+   * them would: a check that no token leaks from an error.
+   */
+  echoHeaders?: boolean;
+  /**
+   * What the fault applies to: model requests, or the model search
+   * (`/ai/models/search`). Default `"model"`.
+   */
+  target?: "model" | "models-search";
 }
 
 /**
