@@ -19,7 +19,6 @@
  * @module
  */
 export {
-  checkModelId,
   type CloudflareAI,
   cloudflareAI,
   type CloudflareAIOptions,
@@ -41,19 +40,15 @@ export type {
   RerankerRef,
   ZodSchema,
 } from "./src/refs.ts";
+export { checkModelId, RETIRED_MODELS, type RetiredModel } from "./src/model_ids.ts";
 export {
-  type EmbedderSpec,
-  EMBEDDING_MODELS,
-  type EmbeddingFields,
   type JsonMode,
   type ParamRange,
   type RangedParam,
-  RERANKER_MODELS,
-  type RerankerSpec,
-  RETIRED_MODELS,
-  type RetiredModel,
   TEXT_MODELS,
-  type TextFamily,
   type TextModelSpec,
+  type TextWireFormat,
   type VisionInput,
-} from "./src/catalog.ts";
+} from "./src/text/catalog.ts";
+export { type EmbedderSpec, EMBEDDING_MODELS, type EmbeddingFields } from "./src/embed/catalog.ts";
+export { RERANKER_MODELS, type RerankerSpec } from "./src/rerank/catalog.ts";

@@ -15,7 +15,7 @@ import {
   redact,
   workersAIError,
 } from "./errors.ts";
-import { isWorkersAIModelId } from "./catalog.ts";
+import { isWorkersAIModelId } from "./model_ids.ts";
 import { DONE, sseBatches } from "./sse.ts";
 
 /** Where AI Gateway requests go unless `gateway.baseUrl` says otherwise. */

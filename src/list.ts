@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isWorkersAIModelId } from "./catalog.ts";
+import { isWorkersAIModelId } from "./model_ids.ts";
 import type { WorkersAIClient } from "./client.ts";
 
 /** One model of the account's catalog. */

@@ -20,18 +20,16 @@ import {
   type EmbedderSpec,
   embedderSpec,
   EMBEDDING_MODELS,
-  isWorkersAIModelId,
   knownEmbedder,
+} from "./embed/catalog.ts";
+import { checkModelId, isWorkersAIModelId, retiredModel } from "./model_ids.ts";
+import {
   knownReranker,
-  knownTextModel,
   RERANKER_MODELS,
   type RerankerSpec,
   rerankerSpec,
-  retiredModel,
-  TEXT_MODELS,
-  type TextModelSpec,
-  textModelSpec,
-} from "./catalog.ts";
+} from "./rerank/catalog.ts";
+import { knownTextModel, TEXT_MODELS, type TextModelSpec, textModelSpec } from "./text/catalog.ts";
 import { type AiBinding, type GatewayOptions, WorkersAIClient } from "./client.ts";
 import {
   defineEmbedder,
@@ -240,48 +238,6 @@ export interface CloudflareAI {
    * ```
    */
   reranker(id: string, config?: RerankConfig): RerankerRef<RerankConfig>;
-}
-
-/**
- * Throws unless `id` is a usable Workers AI model id: `INVALID_ARGUMENT` for
- * a malformed id, `NOT_FOUND` (with an active replacement) for a retired one.
- *
- * @example
- * ```ts
- * import { GenkitError } from "genkit";
- * import { checkModelId } from "@x/cloudflare-ai";
- *
- * try {
- *   checkModelId("@cf/meta/llama-3.1-8b-instruct"); // retired on 2026-05-30
- * } catch (e) {
- *   if (!(e instanceof GenkitError)) throw e;
- *   console.log(e.status, e.detail.replacement); // NOT_FOUND @cf/meta/llama-3.1-8b-instruct-fast
- * }
- * ```
- */
-export function checkModelId(id: string): void {
-  if (!isWorkersAIModelId(id)) {
-    // Quoted as JSON and cut short: the id may come from an app's own users.
-    const raw: unknown = id;
-    const shown = JSON.stringify(typeof raw === "string" ? raw.slice(0, 120) : raw);
-    throw new GenkitError({
-      status: "INVALID_ARGUMENT",
-      message: `${shown} is not a Workers AI model id. Ids are @cf/ or @hf/, an author and a ` +
-        'name of letters, digits, ".", "_" and "-", e.g. "@cf/meta/llama-3.1-8b-instruct-fast".',
-    });
-  }
-  const retired = retiredModel(id);
-  if (retired) {
-    const why = retired.retired
-      ? `was retired by Cloudflare on ${retired.retired}`
-      : "is not a Workers AI model";
-    throw new GenkitError({
-      status: "NOT_FOUND",
-      message: `${id} ${why}${retired.note ? ` (${retired.note})` : ""}. ` +
-        `Use ${retired.replacement} instead.`,
-      detail: { model: id, replacement: retired.replacement },
-    });
-  }
 }
 
 function optionError(message: string): GenkitError {

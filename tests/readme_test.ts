@@ -11,7 +11,7 @@ function modelTable(): string {
       .filter(Boolean).join(", ");
     const images = m.vision === "none" ? "—" : m.vision === "image-field" ? "yes (one)" : "yes";
     return `| \`${m.id}\`${notes ? ` (${notes})` : ""} | ${
-      m.family === "native" ? "native" : "OpenAI"
+      m.format === "native" ? "native" : "OpenAI"
     } | ${yes(m.tools)} | ${images} | ${m.json === "none" ? "—" : m.json} | ${yes(m.reasoning)} | ${
       m.contextWindow?.toLocaleString("en-US") ?? "?"
     } |`;

@@ -18,7 +18,7 @@ import {
   type ToolDefinition,
 } from "genkit/model";
 import { model } from "genkit/plugin";
-import type { RangedParam, TextModelSpec } from "../catalog.ts";
+import type { RangedParam, TextModelSpec } from "../text/catalog.ts";
 import type { StreamItem, WorkersAIClient } from "../client.ts";
 import { type DownloadPolicy, inlineRemoteMedia, isRemoteUrl } from "../downloads.ts";
 import type { ZodSchema } from "../refs.ts";
@@ -187,7 +187,7 @@ export function configSchemaFor(spec: TextModelSpec): z.ZodTypeAny {
     const base = textConfigSchema.shape[p] as z.ZodOptional<z.ZodNumber>;
     shape[p] = n.describe(base.description ?? p).optional();
   }
-  if (spec.family === "openai") {
+  if (spec.format === "openai") {
     omit.raw = true;
     omit.lora = true;
   } else {
@@ -262,7 +262,7 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
   if (c.raw !== undefined && typeof c.raw !== "boolean") {
     throw invalid(`config.raw for ${spec.id} must be true or false.`);
   }
-  if (c.raw !== undefined && spec.family === "openai") {
+  if (c.raw !== undefined && spec.format === "openai") {
     throw invalid(
       `config.raw is not supported by ${spec.id} (an OpenAI-format model has no raw prompt mode).`,
     );
@@ -297,7 +297,7 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
     if (!["low", "medium", "high"].includes(c.reasoningEffort as string)) {
       throw invalid(`config.reasoningEffort for ${spec.id} must be "low", "medium" or "high".`);
     }
-    if (spec.family !== "openai") {
+    if (spec.format !== "openai") {
       throw invalid(
         `config.reasoningEffort is not supported by ${spec.id}; only OpenAI-format models take it.`,
       );
@@ -683,7 +683,7 @@ export function toWireBody(
     const v = config[p];
     if (v !== undefined && v !== null) body[WIRE_NAMES[p]] = v;
   }
-  if (spec.family === "openai") {
+  if (spec.format === "openai") {
     if (config.stopSequences?.length) body.stop = config.stopSequences;
     if (config.reasoningEffort) body.reasoning_effort = config.reasoningEffort;
   } else {
@@ -713,7 +713,7 @@ export function toWireBody(
   if (json) Object.assign(body, json);
   if (stream) {
     body.stream = true;
-    if (spec.family === "openai") body.stream_options = { include_usage: true };
+    if (spec.format === "openai") body.stream_options = { include_usage: true };
   }
   return body;
 }
@@ -862,7 +862,7 @@ function finishReason(
   // Native answers carry no finish reason: the model stopped on max_tokens
   // when it produced exactly that many tokens.
   const limit = config.maxOutputTokens ??
-    (spec.family === "native" ? NATIVE_DEFAULT_MAX_TOKENS : undefined);
+    (spec.format === "native" ? NATIVE_DEFAULT_MAX_TOKENS : undefined);
   const produced = answer.usage?.completion_tokens;
   if (limit !== undefined && produced !== undefined && produced >= limit) return "length";
   return answer.finishReason === undefined ? "stop" : "other";
@@ -878,7 +878,7 @@ function messageContent(reasoning: string, text: string, toolRequests: Part[]): 
 
 /** Client-side stop sequences apply where the model has no `stop` parameter. */
 function clientStops(spec: TextModelSpec, config: TextConfig): string[] {
-  return spec.family === "native" ? (config.stopSequences ?? []) : [];
+  return spec.format === "native" ? (config.stopSequences ?? []) : [];
 }
 
 /**
@@ -965,7 +965,7 @@ async function streamAnswer(
   items: AsyncIterable<StreamItem>,
   sendChunk: (chunk: GenerateResponseChunkData) => void,
 ): Promise<GenerateResponseData> {
-  const splitter = spec.family === "native" ? new ThinkSplitter() : undefined;
+  const splitter = spec.format === "native" ? new ThinkSplitter() : undefined;
   const stops = clientStops(spec, config);
   const cutter = stops.length > 0 ? new StopCutter(stops) : undefined;
   let text = "";
@@ -1163,7 +1163,7 @@ export function defineTextModel(
       const call = { signal: abortSignal };
       if (!streamingRequested) {
         const result = await client.run(spec.id, body, call);
-        const answer = parseAnswer(result, spec.family === "native");
+        const answer = parseAnswer(result, spec.format === "native");
         const response = toResponse(spec, config, withSalvagedCall(answer, offered));
         return body.response_format || body.guided_json ? withJsonData(response) : response;
       }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { knownTextModel } from "../catalog.ts";
+import { knownTextModel } from "../text/catalog.ts";
 import {
   embeddingModel,
   embeddingResult,

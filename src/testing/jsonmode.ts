@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TextModelSpec } from "../catalog.ts";
+import type { TextModelSpec } from "../text/catalog.ts";
 import { ApiError, badInput } from "./errors.ts";
 import { synthJson } from "./schema.ts";
 import { isObject, typeName } from "./util.ts";

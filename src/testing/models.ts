@@ -5,7 +5,7 @@
  * @module
  */
 
-import { TEXT_MODELS, type TextModelSpec } from "../catalog.ts";
+import { TEXT_MODELS, type TextModelSpec } from "../text/catalog.ts";
 import { EMBEDDING_MODELS, RERANKER_MODEL } from "./embeddings.ts";
 import { hash32, uuidOf } from "./util.ts";
 

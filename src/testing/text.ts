@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type RangedParam, type TextModelSpec, textModelSpec } from "../catalog.ts";
+import { type RangedParam, type TextModelSpec, textModelSpec } from "../text/catalog.ts";
 import { ApiError, badInput, messageForCode } from "./errors.ts";
 import { ALSO_GUIDED_JSON, type JsonAnswer, jsonStreamRefused, parseJsonMode } from "./jsonmode.ts";
 import {
@@ -214,7 +214,7 @@ export function parseTextRequest(
   if (!isObject(body)) {
     throw badInput(`Type mismatch of '/', '${typeName(body)}' not in 'object'`);
   }
-  const openaiInput = endpoint === "chat-completions" || spec.family === "openai";
+  const openaiInput = endpoint === "chat-completions" || spec.format === "openai";
   const allowed = openaiInput ? OPENAI_KEYS : NATIVE_KEYS;
   const extra = [
     ...Object.keys(body).filter((k) => !allowed.has(k)),
@@ -283,7 +283,7 @@ export function parseTextRequest(
   const harmony = toolCalls.length > 0 && model.startsWith("@cf/openai/gpt-oss") &&
     (choice.kind === "required" || choice.kind === "named");
 
-  const completionShape = endpoint === "chat-completions" || spec.family === "openai" ||
+  const completionShape = endpoint === "chat-completions" || spec.format === "openai" ||
     COMPLETION_OUTPUT_NATIVE.has(model);
   const reply = resultsText ??
     `Hello from ${model}! You said: ${lastUserText}${imageSuffix(images)}`;
@@ -295,7 +295,7 @@ export function parseTextRequest(
     !model.startsWith("@cf/openai/");
   let reasoning: TextRequest["reasoning"] = "none";
   if (spec.reasoning && !thinkingOff) {
-    if (spec.family === "native") reasoning = "inline";
+    if (spec.format === "native") reasoning = "inline";
     else if (model.startsWith("@cf/openai/") || model.startsWith("@cf/moonshotai/")) {
       reasoning = "reasoning";
     } else reasoning = "reasoning_content";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TextModelSpec } from "../catalog.ts";
+import type { TextModelSpec } from "../text/catalog.ts";
 import { ApiError, badInput } from "./errors.ts";
 import { synthArguments } from "./schema.ts";
 import { contentText, hex8, isObject, typeName } from "./util.ts";
@@ -57,7 +57,7 @@ export function parseTools(
   if (!Array.isArray(value)) {
     throw badInput(`Type mismatch of '/tools', '${typeName(value)}' not in 'array'`);
   }
-  const strict = spec.family === "native";
+  const strict = spec.format === "native";
   return value.map((tool, i) => {
     const at = `/tools/${i}`;
     if (!isObject(tool)) {

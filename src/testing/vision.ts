@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TextModelSpec } from "../catalog.ts";
+import type { TextModelSpec } from "../text/catalog.ts";
 import { badInput } from "./errors.ts";
 import { isObject, typeName } from "./util.ts";
 

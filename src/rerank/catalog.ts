@@ -1,0 +1,71 @@
+/**
+ * The models this plugin knows that rerank `contexts` against a `query`.
+ *
+ * @module
+ */
+import { byId, workersLabel } from "../model_ids.ts";
+
+/**
+ * Everything the plugin knows about one reranker.
+ *
+ * @example
+ * ```ts
+ * import { RERANKER_MODELS, type RerankerSpec } from "@x/cloudflare-ai";
+ *
+ * // The rerank options a model takes.
+ * function optionsOf(spec: RerankerSpec): string[] {
+ *   return spec.truncateInputs ? ["topK", "truncateInputs"] : ["topK"];
+ * }
+ * RERANKER_MODELS.map(optionsOf); // [["topK"], ["topK", "truncateInputs"]]
+ * ```
+ */
+export interface RerankerSpec {
+  /** Workers AI model id, e.g. `@cf/baai/bge-reranker-base`. */
+  id: string;
+  /** Human label shown in the Developer UI. */
+  label: string;
+  /** Whether the model takes `top_k`; otherwise the plugin keeps the best `topK` itself. */
+  topK: boolean;
+  /** Whether the model takes `truncate_inputs`. */
+  truncateInputs: boolean;
+}
+
+/**
+ * Every Workers AI model that reranks `contexts` against a `query`.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, RERANKER_MODELS } from "@x/cloudflare-ai";
+ *
+ * // A reference for each (bge-reranker-base, bge-m3), to compare their rankings.
+ * const rerankers = RERANKER_MODELS.map((m) => cloudflareAI.reranker(m.id));
+ * console.log(rerankers.map((r) => r.name)); // ["cloudflare-ai/@cf/baai/bge-reranker-base", ...]
+ * ```
+ */
+export const RERANKER_MODELS: readonly RerankerSpec[] = [
+  {
+    id: "@cf/baai/bge-reranker-base",
+    label: "BGE Reranker Base",
+    topK: true,
+    truncateInputs: false,
+  },
+  // bge-m3 scores `contexts` against a `query` too, but takes no `top_k`.
+  { id: "@cf/baai/bge-m3", label: "BGE M3 (query + contexts)", topK: false, truncateInputs: true },
+];
+
+const RERANKER_BY_ID = byId(RERANKER_MODELS);
+
+/** The catalog entry of a known reranker, or `undefined`. */
+export function knownReranker(id: string): RerankerSpec | undefined {
+  return RERANKER_BY_ID.get(id);
+}
+
+/** The reranker spec for any id: the catalog entry when known, otherwise bge-reranker's format. */
+export function rerankerSpec(id: string): RerankerSpec {
+  return RERANKER_BY_ID.get(id) ?? {
+    id,
+    label: workersLabel(id),
+    topK: true,
+    truncateInputs: false,
+  };
+}
