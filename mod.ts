@@ -25,7 +25,7 @@ export {
   type CloudflareAIPlugin,
   PLUGIN_NAME,
 } from "./src/plugin.ts";
-export type { AiBinding, GatewayOptions } from "./src/client.ts";
+export type { AiBinding, GatewayOptions } from "./src/client/types.ts";
 export type { MediaDownloadOptions } from "./src/downloads.ts";
 export { type TextConfig, TextConfigSchema } from "./src/models/text.ts";
 export { type EmbedConfig, EmbedConfigSchema } from "./src/embedders.ts";

@@ -9,7 +9,7 @@ import { type Document, GenkitError, z } from "genkit";
 import type { EmbedderAction } from "genkit/embedder";
 import { embedder } from "genkit/plugin";
 import type { EmbedderSpec } from "./embed/catalog.ts";
-import type { WorkersAIClient } from "./client.ts";
+import type { WorkersAIClient } from "./client/client.ts";
 import type { EmbedderInfo, ZodSchema } from "./refs.ts";
 import { invalidArgument as invalid } from "./errors.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { isWorkersAIModelId } from "./model_ids.ts";
-import type { WorkersAIClient } from "./client.ts";
+import type { WorkersAIClient } from "./client/client.ts";
 
 /** One model of the account's catalog. */
 export interface LiveModel {

@@ -30,7 +30,8 @@ import {
   rerankerSpec,
 } from "./rerank/catalog.ts";
 import { knownTextModel, TEXT_MODELS, type TextModelSpec, textModelSpec } from "./text/catalog.ts";
-import { type AiBinding, type GatewayOptions, WorkersAIClient } from "./client.ts";
+import { WorkersAIClient } from "./client/client.ts";
+import type { AiBinding, GatewayOptions } from "./client/types.ts";
 import {
   defineEmbedder,
   type EmbedConfig,

@@ -9,7 +9,7 @@ import { type Document, GenkitError, z } from "genkit";
 import { reranker } from "genkit/plugin";
 import type { RerankerAction } from "genkit/reranker";
 import type { RerankerSpec } from "./rerank/catalog.ts";
-import type { WorkersAIClient } from "./client.ts";
+import type { WorkersAIClient } from "./client/client.ts";
 import { documentText } from "./embedders.ts";
 import type { RerankerInfo, ZodSchema } from "./refs.ts";
 import { invalidArgument as invalid } from "./errors.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { genkit, GenkitError } from "genkit";
 import { cloudflareAI } from "../mod.ts";
-import { TEST_ONLY } from "../src/client.ts";
+import { Deadline } from "../src/client/deadline.ts";
 import { eventually, failure, modelRequests, setup } from "./_setup.ts";
 
 const LLAMA = "@cf/meta/llama-3.1-8b-instruct-fast";
@@ -309,7 +309,6 @@ Deno.test("no timer outlives the last call (sanitizers on, no server to wait for
 });
 
 Deno.test("a per-request timer longer than setTimeout's limit sleeps in steps, not in 1 ms re-arms", () => {
-  const { Deadline } = TEST_ONLY;
   const delays: number[] = [];
   const original = globalThis.setTimeout;
   const timers: ReturnType<typeof setTimeout>[] = [];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { DONE, sseBatches } from "../src/sse.ts";
+import { DONE, sseBatches } from "../src/client/sse.ts";
 
 /** Serves `bytes` as a body delivered in the given pieces (one network read each). */
 function bodyFrom(bytes: Uint8Array, cuts: number[]): ReadableStream<Uint8Array> {

@@ -19,7 +19,8 @@ import {
 } from "genkit/model";
 import { model } from "genkit/plugin";
 import type { RangedParam, TextModelSpec } from "../text/catalog.ts";
-import type { StreamItem, WorkersAIClient } from "../client.ts";
+import type { WorkersAIClient } from "../client/client.ts";
+import type { StreamItem } from "../client/types.ts";
 import { type DownloadPolicy, inlineRemoteMedia, isRemoteUrl } from "../downloads.ts";
 import type { ZodSchema } from "../refs.ts";
 import { cutAtStop, splitThinking, StopCutter, ThinkSplitter } from "./text_split.ts";

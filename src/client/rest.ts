@@ -1,0 +1,141 @@
+/**
+ * The REST side of a call: where a request goes (REST or AI Gateway, with
+ * query options), the headers it carries, how its body is encoded, and the
+ * error of an answer that is not OK.
+ *
+ * @module
+ */
+import { GenkitError } from "genkit";
+import {
+  type CloudflareErrorItem,
+  envelopeErrors,
+  isRetryable,
+  workersAIError,
+} from "../errors.ts";
+import { isWorkersAIModelId } from "../model_ids.ts";
+import { parseRetryAfter, RetryableFailure } from "./retry.ts";
+import type { ClientConfig, WireRequest } from "./types.ts";
+
+/** Where AI Gateway requests go unless `gateway.baseUrl` says otherwise. */
+const DEFAULT_GATEWAY_URL = "https://gateway.ai.cloudflare.com/v1";
+
+/** The error for an id that cannot be sent. */
+export function notAModelId(model: string): GenkitError {
+  return new GenkitError({
+    status: "INVALID_ARGUMENT",
+    message: `${JSON.stringify(model)} cannot be sent: it is not a Workers AI model id.`,
+  });
+}
+
+/** Builds the URLs, headers and bodies of one client's REST requests. */
+export class RestTarget {
+  readonly #config: ClientConfig;
+  /** Auth and gateway headers, shared by every request. */
+  readonly #headers: Record<string, string>;
+  /** The same with the JSON content type, made once: most requests are JSON. */
+  readonly #jsonHeaders: Record<string, string>;
+
+  constructor(config: ClientConfig) {
+    this.#config = config;
+    const headers: Record<string, string> = {};
+    if (config.apiToken) headers.authorization = `Bearer ${config.apiToken}`;
+    const gw = config.gateway;
+    if (gw) {
+      if (gw.cacheTtl !== undefined) headers["cf-aig-cache-ttl"] = String(gw.cacheTtl);
+      if (gw.skipCache) headers["cf-aig-skip-cache"] = "true";
+      if (gw.cacheKey !== undefined) headers["cf-aig-cache-key"] = gw.cacheKey;
+      if (gw.metadata !== undefined) headers["cf-aig-metadata"] = JSON.stringify(gw.metadata);
+      if (gw.authToken !== undefined) headers["cf-aig-authorization"] = `Bearer ${gw.authToken}`;
+    }
+    this.#headers = headers;
+    this.#jsonHeaders = { ...headers, "content-type": "application/json" };
+  }
+
+  /**
+   * The URL a model request goes to. The account id, gateway id and base
+   * URLs were checked when the plugin was made and the model id by its
+   * grammar; the URL is parsed once more here, so that nothing can have
+   * changed the path or added a query whatever reached this point. Query
+   * options are added after that check, encoded by `URLSearchParams`.
+   */
+  runUrl(model: string, query?: WireRequest["query"]): string {
+    const { gateway, accountId, baseUrl } = this.#config;
+    const base = gateway
+      ? `${gateway.baseUrl ?? DEFAULT_GATEWAY_URL}/${accountId}/${gateway.id}/workers-ai`
+      : `${baseUrl}/accounts/${accountId}/ai/run`;
+    const text = `${base}/${model}`;
+    const url = new URL(text);
+    if (
+      !isWorkersAIModelId(model) || url.search !== "" || url.hash !== "" ||
+      url.href !== text || !url.pathname.endsWith(`/${model}`)
+    ) {
+      throw notAModelId(model);
+    }
+    if (!query) return text;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+    }
+    const search = params.toString();
+    return search ? `${text}?${search}` : text;
+  }
+
+  /** The URL of a Cloudflare API path under the account (e.g. `ai/models/search?page=1`). */
+  accountUrl(path: string): string {
+    return `${this.#config.baseUrl}/accounts/${this.#config.accountId}/${path}`;
+  }
+
+  /** The `fetch` options of a request: method, headers, and the body in its own encoding. */
+  init(request: WireRequest | undefined, signal: AbortSignal): RequestInit {
+    if (!request) return { method: "GET", headers: this.#headers, signal };
+    const body = request.body;
+    if ("json" in body) {
+      return {
+        method: "POST",
+        headers: this.#jsonHeaders,
+        body: JSON.stringify(body.json),
+        signal,
+      };
+    }
+    if ("bytes" in body) {
+      return {
+        method: "POST",
+        headers: { ...this.#headers, "content-type": body.contentType },
+        body: body.bytes,
+        signal,
+      };
+    }
+    // fetch sets multipart/form-data with its boundary itself.
+    return { method: "POST", headers: this.#headers, body: body.form, signal };
+  }
+
+  /** The failure of an answer that is not OK: thrown when final, returned when it may be retried. */
+  async failure(
+    model: string,
+    response: Response,
+    secrets: readonly (string | undefined)[],
+  ): Promise<RetryableFailure> {
+    const text = await response.text().catch(() => "");
+    const errors = parseErrors(text);
+    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+    const error = workersAIError({
+      model,
+      httpStatus: response.status,
+      errors,
+      bodyText: errors ? undefined : text,
+      retryAfterMs,
+      secrets,
+    });
+    if (!isRetryable(response.status, errors)) throw error;
+    return new RetryableFailure(error, retryAfterMs);
+  }
+}
+
+function parseErrors(text: string): CloudflareErrorItem[] | undefined {
+  if (!text.trimStart().startsWith("{")) return undefined;
+  try {
+    return envelopeErrors(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
