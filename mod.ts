@@ -23,13 +23,15 @@ export {
   cloudflareAI,
   type CloudflareAIOptions,
   type CloudflareAIPlugin,
+  type ModelConfigFor,
+  type ModelRefOptions,
   PLUGIN_NAME,
 } from "./src/plugin.ts";
 export type { AiBinding, GatewayOptions } from "./src/client/types.ts";
 export type { MediaDownloadOptions } from "./src/downloads.ts";
-export { type TextConfig, TextConfigSchema } from "./src/models/text.ts";
-export { type EmbedConfig, EmbedConfigSchema } from "./src/embedders.ts";
-export { type RerankConfig, RerankConfigSchema } from "./src/rerankers.ts";
+export { type TextConfig, TextConfigSchema } from "./src/text/config.ts";
+export { type EmbedConfig, EmbedConfigSchema } from "./src/embed/config.ts";
+export { type RerankConfig, RerankConfigSchema } from "./src/rerank/config.ts";
 export type { CloudflareErrorDetail, CloudflareErrorItem } from "./src/errors.ts";
 export type {
   EmbedderInfo,
@@ -46,6 +48,7 @@ export {
   type ParamRange,
   type RangedParam,
   TEXT_MODELS,
+  type TextModelId,
   type TextModelSpec,
   type TextWireFormat,
   type VisionInput,

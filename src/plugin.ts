@@ -1,61 +1,23 @@
 /**
- * `cloudflareAI()`: the Genkit plugin. It assembles the catalog, the client
- * and the task-family runners; it holds no wire-format logic of its own.
+ * `cloudflareAI()`: the Genkit plugin. It loops over the task-family
+ * registry for `init`, `resolve`, `list` and the reference helpers; it names
+ * no family and holds no wire-format logic of its own.
  *
  * @module
  */
 import { type ActionMetadata, GenkitError } from "genkit";
 import { logger } from "genkit/logging";
-import { type ModelAction, type ModelInfo, modelRef } from "genkit/model";
-import {
-  embedderActionMetadata,
-  type GenkitPluginV2,
-  genkitPluginV2,
-  modelActionMetadata,
-  type ResolvableAction,
-} from "genkit/plugin";
-import { toJsonSchema } from "genkit/schema";
-import process from "node:process";
-import {
-  type EmbedderSpec,
-  embedderSpec,
-  EMBEDDING_MODELS,
-  knownEmbedder,
-} from "./embed/catalog.ts";
-import { checkModelId, isWorkersAIModelId, retiredModel } from "./model_ids.ts";
-import {
-  knownReranker,
-  RERANKER_MODELS,
-  type RerankerSpec,
-  rerankerSpec,
-} from "./rerank/catalog.ts";
-import { knownTextModel, TEXT_MODELS, type TextModelSpec, textModelSpec } from "./text/catalog.ts";
-import { WorkersAIClient } from "./client/client.ts";
-import type { AiBinding, GatewayOptions } from "./client/types.ts";
-import {
-  defineEmbedder,
-  type EmbedConfig,
-  embedConfigSchemaFor,
-  embedderInfo,
-  validateEmbedConfig,
-} from "./embedders.ts";
-import { downloadPolicy, type MediaDownloadOptions } from "./downloads.ts";
+import type { ModelInfo } from "genkit/model";
+import { type GenkitPluginV2, genkitPluginV2, type ResolvableAction } from "genkit/plugin";
+import type { EmbedConfig } from "./embed/config.ts";
+import { type ActionKind, FAMILIES, familyFor, isServedTask, type TaskFamily } from "./families.ts";
+import { checkModelId, retiredModel } from "./model_ids.ts";
+import { type LiveModel, ModelSearch } from "./model_search.ts";
+import { type CloudflareAIOptions, settingsFrom } from "./options.ts";
 import type { EmbedderRef, ModelRef, RerankerRef } from "./refs.ts";
-import {
-  defineReranker,
-  type RerankConfig,
-  rerankConfigSchemaFor,
-  rerankerInfo,
-  validateRerankConfig,
-} from "./rerankers.ts";
-import { searchAllModels } from "./list.ts";
-import {
-  configSchemaFor,
-  defineTextModel,
-  type TextConfig,
-  TextConfigSchema,
-  textModelInfo,
-} from "./models/text.ts";
+import type { RerankConfig } from "./rerank/config.ts";
+import type { TextModelId } from "./text/catalog.ts";
+import type { TextConfig } from "./text/config.ts";
 
 /**
  * The plugin's name, and the prefix of every action it defines.
@@ -73,85 +35,7 @@ import {
  */
 export const PLUGIN_NAME = "cloudflare-ai";
 
-/**
- * Options of {@link cloudflareAI}. All are optional.
- *
- * @example
- * ```ts
- * import { genkit } from "genkit";
- * import { cloudflareAI, type CloudflareAIOptions } from "@x/cloudflare-ai";
- *
- * const options: CloudflareAIOptions = {
- *   maxRetries: 4, // capacity errors (429, code 3040) are common at peak times
- *   timeoutMs: 60_000,
- *   models: ["@cf/meta/llama-3.3-70b-instruct-fp8-fast"], // registered at start; others on demand
- * };
- * const ai = genkit({ plugins: [cloudflareAI(options)] });
- * ```
- */
-export interface CloudflareAIOptions {
-  /**
-   * Cloudflare account id.
-   * @default {process.env.CLOUDFLARE_ACCOUNT_ID}
-   */
-  accountId?: string;
-  /**
-   * API token with the Workers AI Read and Edit permissions.
-   * @default {process.env.CLOUDFLARE_API_TOKEN}
-   */
-  apiToken?: string;
-  /**
-   * REST API base URL; requests go to `${baseUrl}/accounts/${accountId}/ai/run/${modelId}`.
-   * @default {"https://api.cloudflare.com/client/v4"}
-   */
-  baseUrl?: string;
-  /** Route requests through Cloudflare AI Gateway. */
-  gateway?: GatewayOptions;
-  /**
-   * A custom `fetch` (a proxy, instrumentation, tests).
-   * @default {globalThis.fetch}
-   */
-  fetch?: typeof fetch;
-  /**
-   * Retries after the first attempt, for capacity errors (429/3040), 5xx and network failures.
-   * @default {2}
-   */
-  maxRetries?: number;
-  /**
-   * Milliseconds to wait for response headers, and for each gap between stream events; 0 disables.
-   * @default {300000}
-   */
-  timeoutMs?: number;
-  /**
-   * Base delay of the exponential backoff between retries, in milliseconds.
-   * @default {500}
-   */
-  retryDelayMs?: number;
-  /**
-   * Model ids to register when Genkit starts.
-   * @default {every text model of the built-in catalog}
-   */
-  models?: string[];
-  /** A Workers AI binding (`env.AI` in a Cloudflare Worker); then no account id or token is needed. */
-  binding?: AiBinding;
-  /**
-   * Most embedding requests one embed call keeps in flight. `ai.embedMany`
-   * hands the embedder all its documents at once; they are sent in batches
-   * of the model's limit (100 texts, 32 for qwen3-embedding), this many at a
-   * time, and the vectors come back in input order. Concurrent calls each
-   * have their own limit. Four in flight stay under the Text Embeddings rate
-   * limit (3,000 requests a minute) while a request takes 80 ms or more.
-   * @default {4}
-   */
-  embedConcurrency?: number;
-  /**
-   * How remote (`http(s)`) media in prompts is downloaded before it is sent:
-   * through this plugin's `fetch`, within `timeoutMs`, with caps per file and
-   * per request, a bounded number of redirects, and no loopback, private or
-   * link-local hosts unless `allowPrivateHosts` is set.
-   */
-  mediaDownloads?: MediaDownloadOptions;
-}
+export type { CloudflareAIOptions };
 
 /**
  * The plugin object returned by {@link cloudflareAI}.
@@ -189,11 +73,19 @@ export interface CloudflareAI {
   /** Creates the plugin. Throws at once when no credentials are configured. */
   (options?: CloudflareAIOptions): CloudflareAIPlugin;
   /**
-   * A reference to a Workers AI text model, for `genkit({ model })` or `ai.generate({ model })`.
-   * Throws `NOT_FOUND` for a retired model (naming its replacement) and
-   * `INVALID_ARGUMENT` for an id that is not `@cf/...` or `@hf/...`.
+   * A reference to a Workers AI model, for `genkit({ model })` or
+   * `ai.generate({ model })`, with its capabilities (`info`) and config
+   * schema; the config is typed from the id ({@link ModelConfigFor}). For an
+   * id the built-in catalog does not know, `options.task` names its Workers
+   * AI task. Throws `NOT_FOUND` for a retired model (naming its replacement)
+   * and `INVALID_ARGUMENT` for a malformed id or one that is not a model
+   * (an embedding model, a reranker).
    */
-  model(id: string, config?: TextConfig): ModelRef<TextConfig>;
+  model<Id extends string>(
+    id: Id,
+    config?: ModelConfigFor<Id>,
+    options?: ModelRefOptions,
+  ): ModelRef<ModelConfigFor<Id>>;
   /**
    * A reference to a Workers AI embedding model, for `ai.embed({ embedder })`
    * and `ai.embedMany({ embedder })`, with `info.dimensions` set for the
@@ -241,382 +133,229 @@ export interface CloudflareAI {
   reranker(id: string, config?: RerankConfig): RerankerRef<RerankConfig>;
 }
 
-function optionError(message: string): GenkitError {
-  return new GenkitError({ status: "INVALID_ARGUMENT", message: `cloudflareAI(): ${message}` });
+/**
+ * The config a model reference takes, from its id: a catalog model takes its
+ * family's config (every catalog model is a text model today; the image and
+ * speech families add their ids here), any other id the text config, since
+ * text generation is what an unknown id falls back to.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, type ModelConfigFor, type TextConfig } from "@x/cloudflare-ai";
+ *
+ * const config: ModelConfigFor<"@cf/qwen/qwen3-30b-a3b-fp8"> = { temperature: 0.6 };
+ * const same: TextConfig = config;
+ * const qwen = cloudflareAI.model("@cf/qwen/qwen3-30b-a3b-fp8", same);
+ * ```
+ */
+export type ModelConfigFor<Id extends string> = Id extends TextModelId ? TextConfig : TextConfig;
+
+/**
+ * Options of a model reference.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type ModelRefOptions } from "@x/cloudflare-ai";
+ *
+ * // A model the built-in catalog does not know yet: say what it does.
+ * const options: ModelRefOptions = { task: "Text Generation" };
+ * const model = cloudflareAI.model("@cf/acme/brand-new-9b", { temperature: 0.3 }, options);
+ * const ai = genkit({ plugins: [cloudflareAI()], model });
+ * ```
+ */
+export interface ModelRefOptions {
+  /**
+   * The Workers AI task of an id the built-in catalog does not know, as the
+   * model search names it (`"Text Generation"`, …). It holds for that id in
+   * every plugin instance of the process, after the catalog and the
+   * account's model search, and before the text-generation fallback.
+   */
+  task?: string;
 }
 
-function wholeNumber(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min = 0,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw optionError(`${name} must be a whole number ${range}, got ${JSON.stringify(value)}.`);
-  }
-  return value;
+/** Tasks named on references, by id: see {@link ModelRefOptions.task}. */
+const declaredTasks = new Map<string, string>();
+
+type Stage = ModelInfo["stage"];
+
+/** The stage of a model action; Genkit's `model()` takes none, so it is set on the metadata. */
+function setStage(action: ResolvableAction, stage: Stage): void {
+  const meta = action.__action.metadata as { model?: Record<string, unknown> } | undefined;
+  if (meta?.model && stage) meta.model.stage = stage;
 }
 
-/** Account and gateway ids: one path segment of safe characters. */
-const PATH_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-
-function pathId(name: string, value: unknown): string {
-  if (typeof value !== "string" || !PATH_ID.test(value)) {
-    throw optionError(
-      `${name} must be letters, digits, "-" and "_" only (it becomes part of the request URL), ` +
-        `got ${JSON.stringify(value)}.`,
-    );
-  }
-  return value;
+/** The same on listed metadata. */
+function withStage(meta: ActionMetadata, stage: Stage): ActionMetadata {
+  const model = (meta.metadata as { model?: Record<string, unknown> } | undefined)?.model;
+  if (model && stage) model.stage = stage;
+  return meta;
 }
 
-/** A base URL: http(s), no query, fragment or credentials; normalised, without a trailing slash. */
-function baseUrlOption(name: string, value: unknown): string {
-  let url: URL | undefined;
-  try {
-    url = typeof value === "string" ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (
-    !url || (url.protocol !== "https:" && url.protocol !== "http:") || url.search !== "" ||
-    url.hash !== "" || url.username !== "" || url.password !== ""
-  ) {
-    throw optionError(
-      `${name} must be an http(s) URL without a query, fragment or credentials, got ${
-        JSON.stringify(value)
-      }.`,
-    );
-  }
-  return url.href.replace(/\/+$/, "");
+/** The stage the account's model search gives a model: a planned deprecation, or beta. */
+function liveStage(m: { deprecationDate?: string; beta: boolean }): Stage | undefined {
+  return m.deprecationDate ? "deprecated" : m.beta ? "unstable" : undefined;
 }
 
-/** A value that goes into an HTTP header: a string without control characters (CR/LF above all). */
-function headerValue(name: string, value: unknown): string {
-  // deno-lint-ignore no-control-regex
-  if (typeof value !== "string" || value === "" || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw optionError(`${name} must be a non-empty string without control characters.`);
-  }
-  return value;
+const actionName = (id: string) => `${PLUGIN_NAME}/${id}`;
+
+function wrongKind(id: string, kind: ActionKind): GenkitError {
+  const family = FAMILIES.find((f) => f.actionType === kind)!;
+  return new GenkitError({
+    status: "INVALID_ARGUMENT",
+    message: `${id} is not ${family.noun}. ${family.suggestion}`,
+  });
 }
 
-function gatewayOption(value: unknown): GatewayOptions | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw optionError('gateway must be an object such as { id: "my-gateway" }.');
-  }
-  const g = value as Record<string, unknown>;
-  const known = ["id", "baseUrl", "cacheTtl", "skipCache", "cacheKey", "metadata", "authToken"];
-  const unknown = Object.keys(g).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw optionError(`gateway has no option ${unknown.join(", ")}; it takes ${known.join(", ")}.`);
-  }
-  if (g.id === undefined) throw optionError("gateway.id is required to route through AI Gateway.");
-  const out: GatewayOptions = { id: pathId("gateway.id", g.id) };
-  if (g.baseUrl !== undefined) out.baseUrl = baseUrlOption("gateway.baseUrl", g.baseUrl);
-  if (g.cacheTtl !== undefined) out.cacheTtl = wholeNumber("gateway.cacheTtl", g.cacheTtl, 0);
-  if (g.skipCache !== undefined) {
-    if (typeof g.skipCache !== "boolean") throw optionError("gateway.skipCache must be a boolean.");
-    out.skipCache = g.skipCache;
-  }
-  if (g.cacheKey !== undefined) out.cacheKey = headerValue("gateway.cacheKey", g.cacheKey);
-  if (g.authToken !== undefined) out.authToken = headerValue("gateway.authToken", g.authToken);
-  if (g.metadata !== undefined) {
-    const m = g.metadata;
-    const entries = typeof m === "object" && m !== null && !Array.isArray(m)
-      ? Object.entries(m)
-      : undefined;
-    // AI Gateway takes at most 5 entries of string, number or boolean values (reference §14).
-    if (
-      !entries || entries.length > 5 ||
-      entries.some(([, v]) => !["string", "number", "boolean"].includes(typeof v))
-    ) {
-      throw optionError(
-        "gateway.metadata must be an object of at most 5 string, number or boolean values.",
-      );
-    }
-    headerValue("gateway.metadata", JSON.stringify(m));
-    out.metadata = m as GatewayOptions["metadata"];
-  }
-  return out;
-}
-
-/** Whether an id names a known embedding model or reranker (no text model is built for it). */
-function isRetrievalModel(id: string): boolean {
-  return knownEmbedder(id) !== undefined || knownReranker(id) !== undefined;
-}
-
-/** Whether `id` may name an embedding model: not a known text model, nor a reranker only. */
-function mayEmbed(id: string): boolean {
-  return !knownTextModel(id) && (knownEmbedder(id) !== undefined || !knownReranker(id));
-}
-
-/** Whether `id` may name a reranker: not a known text model, nor an embedding model only. */
-function mayRerank(id: string): boolean {
-  return !knownTextModel(id) && (knownReranker(id) !== undefined || !knownEmbedder(id));
-}
-
-/** Throws unless `id` is a usable id that may name an embedding model. */
-function checkEmbedderId(id: string): void {
-  checkModelId(id);
-  if (!mayEmbed(id)) {
-    throw new GenkitError({
-      status: "INVALID_ARGUMENT",
-      message: `${id} is not an embedding model. Use one such as @cf/baai/bge-base-en-v1.5 ` +
-        `(the catalog has ${EMBEDDING_MODELS.map((m) => m.id).join(", ")}).`,
-    });
-  }
-}
-
-/** Throws unless `id` is a usable id that may name a reranker. */
-function checkRerankerId(id: string): void {
-  checkModelId(id);
-  if (!mayRerank(id)) {
-    throw new GenkitError({
-      status: "INVALID_ARGUMENT",
-      message: `${id} is not a reranker. Use @cf/baai/bge-reranker-base, ` +
-        "or @cf/baai/bge-m3 in its query + contexts mode.",
-    });
-  }
-}
-
-/** The most retries an app may ask for: more only piles load onto an account that is already limited. */
-const MAX_RETRIES = 10;
-
-/** The options, checked: anything that could misroute a request or inject a header is refused. */
-function checkedOptions(options: unknown): CloudflareAIOptions {
-  if (options === undefined) return {};
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw optionError("options must be an object.");
-  }
-  const o = options as CloudflareAIOptions;
-  if (o.fetch !== undefined && typeof o.fetch !== "function") {
-    throw optionError("fetch must be a function with the signature of globalThis.fetch.");
-  }
-  if (
-    o.binding !== undefined &&
-    (typeof o.binding !== "object" || o.binding === null ||
-      typeof (o.binding as { run?: unknown }).run !== "function")
-  ) {
-    throw optionError("binding must be a Workers AI binding (env.AI), an object with run().");
-  }
-  if (o.models !== undefined) {
-    if (!Array.isArray(o.models)) {
-      throw optionError("models must be an array of Workers AI model ids.");
-    }
-    o.models.forEach((id) => checkModelId(id));
-  }
-  return o;
-}
-
-function createClient(options: CloudflareAIOptions): WorkersAIClient {
-  const accountId = options.accountId ?? process.env.CLOUDFLARE_ACCOUNT_ID;
-  const apiToken = options.apiToken ?? process.env.CLOUDFLARE_API_TOKEN;
-  if (!options.binding) {
-    const missing = [
-      accountId ? undefined : "CLOUDFLARE_ACCOUNT_ID",
-      apiToken ? undefined : "CLOUDFLARE_API_TOKEN",
-    ].filter(Boolean);
-    if (missing.length > 0) {
-      throw new GenkitError({
-        status: "FAILED_PRECONDITION",
-        message: `cloudflareAI(): no Cloudflare credentials. Set ${missing.join(" and ")} ` +
-          "in the environment, or pass accountId and apiToken (or a Workers AI binding) to cloudflareAI().",
-      });
-    }
-  }
-  const timeoutMs = wholeNumber("timeoutMs", options.timeoutMs, 300_000);
-  return new WorkersAIClient({
-    accountId: accountId === undefined ? undefined : pathId("accountId", accountId),
-    // The token goes into the Authorization header: no CR/LF may ride along.
-    apiToken: apiToken === undefined ? undefined : headerValue("apiToken", apiToken),
-    baseUrl: baseUrlOption("baseUrl", options.baseUrl ?? "https://api.cloudflare.com/client/v4"),
-    gateway: gatewayOption(options.gateway),
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    maxRetries: wholeNumber("maxRetries", options.maxRetries, 2, 0, MAX_RETRIES),
-    timeoutMs,
-    retryDelayMs: wholeNumber("retryDelayMs", options.retryDelayMs, 500),
-    binding: options.binding,
+function unservedTask(id: string, task: string): GenkitError {
+  return new GenkitError({
+    status: "UNIMPLEMENTED",
+    message: `${id} is a ${task} model, a Workers AI task this plugin does not serve yet.`,
+    detail: { model: id, task },
   });
 }
 
 function plugin(given?: CloudflareAIOptions): CloudflareAIPlugin {
-  const options = checkedOptions(given);
-  const client = createClient(options);
-  const embedConcurrency = wholeNumber("embedConcurrency", options.embedConcurrency, 4, 1, 64);
-  const downloads = downloadPolicy(
-    options.mediaDownloads,
-    options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    options.timeoutMs ?? 300_000,
-  );
-  const startModels = options.models ?? TEXT_MODELS.map((m) => m.id);
-  const actionName = (id: string) => `${PLUGIN_NAME}/${id}`;
-  // Specs learnt from the account's model search, for models the catalog does not know.
-  const liveSpecs = new Map<string, TextModelSpec>();
-  // Release stages the account's model search reported (planned deprecation,
-  // beta), and the text actions built so far: Genkit's model() has no stage
-  // option, so the plugin sets it on the action's metadata, where the
-  // Developer UI and Genkit's deprecation warning read it.
-  const liveStages = new Map<string, ModelInfo["stage"]>();
-  const textActions = new Map<string, ModelAction>();
-  const setStage = (action: ModelAction, stage: ModelInfo["stage"]) => {
-    const meta = action.__action.metadata as { model?: Record<string, unknown> } | undefined;
-    if (meta?.model && stage) meta.model.stage = stage;
-  };
-  const textModel = (id: string) => {
-    const spec = liveSpecs.get(id) ?? textModelSpec(id);
-    const action = defineTextModel(spec, client, actionName(id), downloads);
-    setStage(action, liveStages.get(id) ?? textModelInfo(spec).stage);
-    textActions.set(id, action);
+  const settings = settingsFrom(given);
+  const { context } = settings;
+  const search = settings.binding ? undefined : new ModelSearch(settings.client);
+  // Stages the model search reported, and the model actions built so far,
+  // whose stage is set when a listing learns it.
+  const stages = new Map<string, Stage>();
+  const models = new Map<string, ResolvableAction[]>();
+
+  const build = (family: TaskFamily, spec: { id: string }): ResolvableAction => {
+    const action = family.define(spec, actionName(spec.id), context);
+    if (family.actionType === "model") {
+      setStage(action, stages.get(spec.id) ?? family.stage?.(spec));
+      models.set(spec.id, [...(models.get(spec.id) ?? []), action]);
+    }
     return action;
   };
-  const textMetadata = (spec: TextModelSpec, stage?: ModelInfo["stage"]) =>
-    modelActionMetadata({
-      name: actionName(spec.id),
-      info: stage ? { ...textModelInfo(spec), stage } : textModelInfo(spec),
-      configSchema: configSchemaFor(spec),
-    });
-  const embedderMetadata = (spec: EmbedderSpec) =>
-    embedderActionMetadata({
-      name: actionName(spec.id),
-      info: embedderInfo(spec),
-      configSchema: embedConfigSchemaFor(spec),
-    });
-  // Genkit has no helper for rerankers; this is the metadata its reranker()
-  // gives the action once it is resolved.
-  const rerankerMetadata = (spec: RerankerSpec): ActionMetadata => ({
-    actionType: "reranker",
-    name: actionName(spec.id),
-    metadata: {
-      type: "reranker",
-      info: rerankerInfo(spec),
-      reranker: { customOptions: toJsonSchema({ schema: rerankConfigSchemaFor(spec) }) },
-    },
-  });
-  const builtInListing = (): ActionMetadata[] => [
-    ...TEXT_MODELS.map((spec) => textMetadata(spec)),
-    ...EMBEDDING_MODELS.map(embedderMetadata),
-    ...RERANKER_MODELS.map(rerankerMetadata),
-  ];
-  // The account's models from the model search API, mapped to Genkit action
-  // types; tasks this plugin does not serve yet are left out.
-  const liveListing = async (): Promise<ActionMetadata[]> => {
+
+  /** The actions an id starts as: one per family that knows it, else the fallback's. */
+  const startActions = (id: string): ResolvableAction[] => {
+    const knowing = FAMILIES.filter((f) => f.known(id));
+    if (knowing.length > 0) return knowing.map((f) => build(f, f.known(id)!));
+    const task = settings.tasks.get(id) ?? declaredTasks.get(id);
+    const family = familyFor("model", id, { task });
+    if (!family) throw task ? unservedTask(id, task) : wrongKind(id, "model");
+    return [build(family, family.spec(id))];
+  };
+
+  const resolveUnknown = async (kind: ActionKind, id: string) => {
+    const live = (await search?.models())?.get(id);
+    const task = settings.tasks.get(id) ?? declaredTasks.get(id);
+    const family = familyFor(kind, id, { live, task });
+    if (!family) {
+      const named = live?.task || task;
+      if (named && !isServedTask(named)) throw unservedTask(id, named);
+      return undefined;
+    }
+    if (live) {
+      const stage = liveStage(live);
+      if (stage) stages.set(id, stage);
+    }
+    return build(family, family.spec(id, live));
+  };
+
+  const builtInListing = (): ActionMetadata[] =>
+    FAMILIES.flatMap((f) => f.catalog.map((spec) => f.metadata(spec, actionName(spec.id))));
+
+  let unservedLogged = false;
+  const liveListing = (live: ReadonlyMap<string, LiveModel>) => {
     const out: ActionMetadata[] = [];
-    for (const m of await searchAllModels(client)) {
-      if (retiredModel(m.id) || !isWorkersAIModelId(m.id)) continue;
-      const stage = m.deprecationDate ? "deprecated" : m.beta ? "unstable" : undefined;
-      if (m.task === "Text Generation") {
-        if (stage) {
-          liveStages.set(m.id, stage);
-          const built = textActions.get(m.id);
-          if (built) setStage(built, stage);
-        }
-        let spec = knownTextModel(m.id);
-        if (!spec) {
-          const guess = textModelSpec(m.id);
-          spec = {
-            ...guess,
-            label: m.id.replace(/^@(cf|hf)\//, ""),
-            tools: m.functionCalling,
-            contextWindow: m.contextWindow,
-            beta: m.beta,
-          };
-          liveSpecs.set(m.id, spec);
-        }
-        out.push(textMetadata(spec, stage));
-      } else if (m.task === "Text Embeddings") {
-        out.push(embedderMetadata(embedderSpec(m.id)));
-      } else if (knownReranker(m.id)) {
-        out.push(rerankerMetadata(knownReranker(m.id)!));
+    const unserved = new Set<string>();
+    for (const m of live.values()) {
+      if (retiredModel(m.id)) continue;
+      const stage = liveStage(m);
+      if (stage) {
+        stages.set(m.id, stage);
+        for (const action of models.get(m.id) ?? []) setStage(action, stage);
       }
+      // Every family that knows the id lists it (bge-m3 embeds and reranks);
+      // an id no family knows is listed by the family that serves its task.
+      let families = FAMILIES.filter((f) => f.known(m.id));
+      if (families.length === 0) families = FAMILIES.filter((f) => f.tasks.includes(m.task));
+      if (families.length === 0) unserved.add(m.task || "(no task)");
+      for (const f of families) {
+        out.push(withStage(f.metadata(f.spec(m.id, m), actionName(m.id)), stage));
+      }
+    }
+    if (unserved.size > 0 && !unservedLogged) {
+      unservedLogged = true;
+      logger.debug(
+        `cloudflare-ai: not listing the account's models of tasks this plugin does not serve: ${
+          [...unserved].sort().join(", ")
+        }.`,
+      );
     }
     return out;
   };
-  let listing: Promise<ActionMetadata[]> | undefined;
-  let listFailureLogged = false;
-  const embedderAction = (id: string) =>
-    defineEmbedder(embedderSpec(id), client, actionName(id), embedConcurrency);
-  const rerankerAction = (id: string) => defineReranker(rerankerSpec(id), client, actionName(id));
 
   return genkitPluginV2({
     name: PLUGIN_NAME,
     init(): ResolvableAction[] {
-      return [
-        // Embedding and reranker ids are registered below, as what they are.
-        ...startModels.filter((id) => !isRetrievalModel(id)).map(textModel),
-        ...EMBEDDING_MODELS.map((m) => embedderAction(m.id)),
-        ...RERANKER_MODELS.map((m) => rerankerAction(m.id)),
-      ];
+      const ids = settings.models ??
+        [...new Set(FAMILIES.flatMap((f) => f.catalog.map((m) => m.id)))];
+      return ids.flatMap(startActions);
     },
-    resolve(actionType, name): ResolvableAction | undefined {
-      switch (actionType) {
-        case "model":
-          checkModelId(name);
-          return isRetrievalModel(name) ? undefined : textModel(name);
-        case "embedder":
-          checkModelId(name);
-          return mayEmbed(name) ? embedderAction(name) : undefined;
-        case "reranker":
-          checkModelId(name);
-          return mayRerank(name) ? rerankerAction(name) : undefined;
+    resolve(
+      actionType,
+      name,
+    ): ResolvableAction | undefined | Promise<ResolvableAction | undefined> {
+      if (actionType !== "model" && actionType !== "embedder" && actionType !== "reranker") {
+        return undefined;
       }
-      return undefined;
+      checkModelId(name);
+      const own = FAMILIES.find((f) => f.actionType === actionType && f.known(name));
+      if (own) return build(own, own.known(name)!);
+      // An id another kind's catalog knows is not an action of this kind.
+      if (FAMILIES.some((f) => f.known(name))) return undefined;
+      return resolveUnknown(actionType, name);
     },
     async list(): Promise<ActionMetadata[]> {
       // A binding has no model search over REST: list the built-in catalog.
-      if (options.binding) return builtInListing();
-      listing ??= liveListing().catch((e) => {
-        listing = undefined; // try again on the next call
-        if (!listFailureLogged) {
-          listFailureLogged = true;
-          logger.warn(
-            `cloudflare-ai: could not read the account's models (${
-              client.redact(e instanceof Error ? e.message : String(e))
-            }); listing the built-in catalog instead.`,
-          );
-        }
-        return builtInListing();
-      });
-      return await listing;
+      const live = await search?.models();
+      return live ? liveListing(live) : builtInListing();
     },
   });
 }
 
-function model(id: string, config?: TextConfig): ModelRef<TextConfig> {
+/** A reference of `kind` to `id`, from the family that serves it. */
+function refFor(kind: ActionKind, id: string, config: unknown, task?: string): unknown {
   checkModelId(id);
-  return modelRef({
-    name: `${PLUGIN_NAME}/${id}`,
-    info: textModelInfo(textModelSpec(id)),
-    configSchema: TextConfigSchema,
-    config,
-  });
+  if (task !== undefined) {
+    if (typeof task !== "string" || task === "") {
+      throw new GenkitError({
+        status: "INVALID_ARGUMENT",
+        message: `The task of ${id} must be a Workers AI task name such as "Text Generation".`,
+      });
+    }
+    declaredTasks.set(id, task);
+  }
+  const family = familyFor(kind, id, { task: task ?? declaredTasks.get(id) });
+  if (!family) {
+    const named = task ?? declaredTasks.get(id);
+    throw named && !isServedTask(named) ? unservedTask(id, named) : wrongKind(id, kind);
+  }
+  return family.ref(family.known(id) ?? family.spec(id), actionName(id), config);
+}
+
+function model<Id extends string>(
+  id: Id,
+  config?: ModelConfigFor<Id>,
+  options: ModelRefOptions = {},
+): ModelRef<ModelConfigFor<Id>> {
+  return refFor("model", id, config, options.task) as ModelRef<ModelConfigFor<Id>>;
 }
 
 function embedderRef(id: string, config?: EmbedConfig): EmbedderRef<EmbedConfig> {
-  checkEmbedderId(id);
-  const spec = embedderSpec(id);
-  if (config !== undefined) validateEmbedConfig(spec, config);
-  return {
-    name: `${PLUGIN_NAME}/${id}`,
-    info: embedderInfo(spec),
-    configSchema: embedConfigSchemaFor(spec),
-    ...(config === undefined ? {} : { config }),
-  };
+  return refFor("embedder", id, config) as EmbedderRef<EmbedConfig>;
 }
 
 function rerankerRef(id: string, config?: RerankConfig): RerankerRef<RerankConfig> {
-  checkRerankerId(id);
-  const spec = rerankerSpec(id);
-  if (config !== undefined) validateRerankConfig(spec, config);
-  return {
-    name: `${PLUGIN_NAME}/${id}`,
-    info: rerankerInfo(spec),
-    configSchema: rerankConfigSchemaFor(spec),
-    ...(config === undefined ? {} : { config }),
-  };
+  return refFor("reranker", id, config) as RerankerRef<RerankConfig>;
 }
 
 /**

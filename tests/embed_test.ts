@@ -395,7 +395,7 @@ Deno.test("embedding and reranker ids are not built as text models, nor text mod
 });
 
 Deno.test("a large embedding result is summarised for the trace, not for the caller", async () => {
-  const { traceSummarized } = await import("../src/embedders.ts");
+  const { traceSummarized } = (await import("../src/embed/family.ts")).TEST_ONLY;
   const big = traceSummarized({
     embeddings: Array.from({ length: 200 }, () => ({ embedding: new Array(768).fill(0.5) })),
   });

@@ -139,10 +139,17 @@ Deno.test("option values are checked when the plugin is made", () => {
   cloudflareAI({ ...base, gateway: { id: "my-gateway_1", metadata: { team: "a", n: 1 } } });
 });
 
-/** A fetch that records each URL and answers every model request with a tiny text answer. */
+/**
+ * A fetch that records each model request's URL and answers it with a tiny
+ * text answer; the model search (read to resolve an unknown id) finds nothing.
+ */
 function recordingFetch(urls: URL[]): typeof fetch {
   return (input) => {
-    urls.push(new URL(String(input)));
+    const url = new URL(String(input));
+    if (url.pathname.endsWith("/ai/models/search")) {
+      return Promise.resolve(Response.json({ result: [], success: true }));
+    }
+    urls.push(url);
     return Promise.resolve(Response.json({ result: { response: "ok" }, success: true }));
   };
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { MessageData } from "genkit";
 import { toJsonSchema } from "genkit/schema";
 import { cloudflareAI, TEXT_MODELS, TextConfigSchema } from "../mod.ts";
-import { configSchemaFor } from "../src/models/text.ts";
+import { configSchemaFor } from "../src/text/config.ts";
 import { failure, modelRequests, setup } from "./_setup.ts";
 
 const LLAMA = "@cf/meta/llama-3.1-8b-instruct-fast";

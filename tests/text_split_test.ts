@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { cutAtStop, splitThinking, StopCutter, ThinkSplitter } from "../src/models/text_split.ts";
+import { cutAtStop, splitThinking, StopCutter, ThinkSplitter } from "../src/text/split.ts";
 
 function feed<T>(pieces: string[], push: (s: string) => T, flush: () => T): T[] {
   return [...pieces.map(push), flush()];

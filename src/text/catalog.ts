@@ -223,6 +223,52 @@ function openai(
 }
 
 /**
+ * The id of a text-generation model of the built-in catalog. A reference
+ * made with one of these ids is typed with the text config.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, type TextModelId } from "@x/cloudflare-ai";
+ *
+ * const id: TextModelId = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+ * const model = cloudflareAI.model(id, { temperature: 0.2 }); // config typed as TextConfig
+ * ```
+ */
+export type TextModelId =
+  | "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+  | "@cf/meta/llama-3.1-8b-instruct-fast"
+  | "@cf/meta/llama-3.1-8b-instruct-fp8"
+  | "@cf/meta/llama-4-scout-17b-16e-instruct"
+  | "@cf/meta/llama-3.2-11b-vision-instruct"
+  | "@cf/meta/llama-3.2-3b-instruct"
+  | "@cf/meta/llama-3.2-1b-instruct"
+  | "@cf/meta/llama-guard-3-8b"
+  | "@cf/mistralai/mistral-small-3.1-24b-instruct"
+  | "@cf/qwen/qwq-32b"
+  | "@cf/qwen/qwen2.5-coder-32b-instruct"
+  | "@cf/qwen/qwen3-30b-a3b-fp8"
+  | "@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"
+  | "@cf/ibm-granite/granite-4.0-h-micro"
+  | "@cf/aisingapore/gemma-sea-lion-v4-27b-it"
+  | "@cf/mistral/mistral-7b-instruct-v0.2-lora"
+  | "@cf/google/gemma-2b-it-lora"
+  | "@cf/google/gemma-7b-it-lora"
+  | "@cf/meta-llama/llama-2-7b-chat-hf-lora"
+  | "@cf/openai/gpt-oss-120b"
+  | "@cf/openai/gpt-oss-20b"
+  | "@cf/zai-org/glm-4.7-flash"
+  | "@cf/zai-org/glm-5.2"
+  | "@cf/zai-org/glm-5.3"
+  | "@cf/zai-org/glm-5.3-flash"
+  | "@cf/moonshotai/kimi-k2.6"
+  | "@cf/moonshotai/kimi-k2.7-code"
+  | "@cf/nvidia/nemotron-3-120b-a12b"
+  | "@cf/google/gemma-4-26b-a4b-it"
+  | "@cf/deepseek-ai/deepseek-v4-flash-0731"
+  | "@cf/deepseek-ai/deepseek-v4-pro-0813"
+  | "@cf/qwen/qwen3.8-27b";
+
+/**
  * Every active text-generation model, as of the 2026-05-30 retirements.
  *
  * @example

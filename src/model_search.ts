@@ -1,10 +1,12 @@
 /**
  * The account's live model catalog, from Workers AI's model search endpoint
- * (`/ai/models/search`, every page), reduced to what listing needs.
+ * (`/ai/models/search`, every page), reduced to what listing and resolving
+ * need, and read once per plugin.
  *
  * @module
  */
 import { isWorkersAIModelId } from "./model_ids.ts";
+import { logger } from "genkit/logging";
 import type { WorkersAIClient } from "./client/client.ts";
 
 /** One model of the account's catalog. */
@@ -41,7 +43,7 @@ function truthy(value: unknown): boolean {
 }
 
 /** Maps one search result object to a {@link LiveModel}; `undefined` when it has no usable name. */
-export function toLiveModel(raw: Record<string, unknown>): LiveModel | undefined {
+function toLiveModel(raw: Record<string, unknown>): LiveModel | undefined {
   const id = raw.name;
   // An id from the network is as untrusted as one from a caller: one that
   // breaks the model-id grammar is never listed, so it can never be sent.
@@ -62,7 +64,7 @@ export function toLiveModel(raw: Record<string, unknown>): LiveModel | undefined
 }
 
 /** Reads every page of the account's model search. */
-export async function searchAllModels(client: WorkersAIClient): Promise<LiveModel[]> {
+async function searchAllModels(client: WorkersAIClient): Promise<LiveModel[]> {
   const models: LiveModel[] = [];
   let fetched = 0;
   for (let page = 1; page <= MAX_PAGES; page++) {
@@ -82,4 +84,39 @@ export async function searchAllModels(client: WorkersAIClient): Promise<LiveMode
     }
   }
   return models;
+}
+
+/**
+ * The account's models, read once (every page) and kept; a failed read is
+ * logged once and tried again on the next call.
+ */
+export class ModelSearch {
+  readonly #client: WorkersAIClient;
+  #models: Promise<ReadonlyMap<string, LiveModel>> | undefined;
+  #failureLogged = false;
+
+  constructor(client: WorkersAIClient) {
+    this.#client = client;
+  }
+
+  /** The account's models by id, or `undefined` when the search could not be read. */
+  async models(): Promise<ReadonlyMap<string, LiveModel> | undefined> {
+    this.#models ??= searchAllModels(this.#client).then((list) =>
+      new Map(list.map((m) => [m.id, m]))
+    );
+    try {
+      return await this.#models;
+    } catch (e) {
+      this.#models = undefined; // try again on the next call
+      if (!this.#failureLogged) {
+        this.#failureLogged = true;
+        logger.warn(
+          `cloudflare-ai: could not read the account's models (${
+            this.#client.redact(e instanceof Error ? e.message : String(e))
+          }); listing the built-in catalog instead.`,
+        );
+      }
+      return undefined;
+    }
+  }
 }

@@ -1,18 +1,13 @@
 /**
- * Rerankers: a Genkit query and documents to a Workers AI `{query, contexts}`
- * request, and its `{id, score}` ranking back to ranked documents that keep
- * their own metadata. Translation only: sending is `client.ts`.
+ * Rerank config: `topK` and truncation, their schema per model, and the
+ * checks that run before any request.
  *
  * @module
  */
-import { type Document, GenkitError, z } from "genkit";
-import { reranker } from "genkit/plugin";
-import type { RerankerAction } from "genkit/reranker";
-import type { RerankerSpec } from "./rerank/catalog.ts";
-import type { WorkersAIClient } from "./client/client.ts";
-import { documentText } from "./embedders.ts";
-import type { RerankerInfo, ZodSchema } from "./refs.ts";
-import { invalidArgument as invalid } from "./errors.ts";
+import { z } from "genkit";
+import { invalidArgument as invalid } from "../errors.ts";
+import type { RerankerInfo, ZodSchema } from "../refs.ts";
+import type { RerankerSpec } from "./catalog.ts";
 
 const rerankConfigSchema = z.object({
   topK: z.number().int().min(1)
@@ -117,79 +112,4 @@ export function validateRerankConfig(spec: RerankerSpec, options: unknown): Rera
     throw invalid(`config.truncateInputs for ${spec.id} must be true or false.`);
   }
   return c as RerankConfig;
-}
-
-/** The request body ranking `contexts` against `query`. */
-export function toRerankBody(
-  spec: RerankerSpec,
-  config: RerankConfig,
-  query: string,
-  contexts: string[],
-): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    query,
-    contexts: contexts.map((text) => ({ text })),
-  };
-  if (config.topK !== undefined && spec.topK) body.top_k = config.topK;
-  if (config.truncateInputs !== undefined) body.truncate_inputs = config.truncateInputs;
-  return body;
-}
-
-/** The `{id, score}` ranking of an answer, best first. */
-export function readRanking(
-  spec: RerankerSpec,
-  result: unknown,
-  count: number,
-): { id: number; score: number }[] {
-  const response = (result as { response?: unknown } | null)?.response;
-  const bad = (why: string) =>
-    new GenkitError({
-      status: "INTERNAL",
-      message: `Workers AI answered ${spec.id} with ${why}; expected a ranking of ${count} ` +
-        "contexts as response: [{id, score}].",
-      detail: { model: spec.id },
-    });
-  if (!Array.isArray(response)) throw bad("no response array");
-  const ranking = response.map((r) => {
-    const { id, score } = (r ?? {}) as Record<string, unknown>;
-    if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= count) {
-      throw bad(`a context id of ${JSON.stringify(id)}`);
-    }
-    if (typeof score !== "number" || !Number.isFinite(score)) {
-      throw bad(`a score of ${JSON.stringify(score)}`);
-    }
-    return { id: id as number, score };
-  });
-  // bge-reranker-base documents its answer as sorted best first; bge-m3 does
-  // not say, so the order is made certain here (stable for equal scores).
-  return ranking.sort((a, b) => b.score - a.score);
-}
-
-/** Defines the Genkit reranker action `cloudflare-ai/<id>` for one reranker. */
-export function defineReranker(
-  spec: RerankerSpec,
-  client: WorkersAIClient,
-  actionName: string,
-): RerankerAction {
-  return reranker(
-    { name: actionName, info: rerankerInfo(spec), configSchema: rerankConfigSchemaFor(spec) },
-    async (query: Document, documents: Document[], options: unknown) => {
-      const config = validateRerankConfig(spec, options);
-      const q = documentText(spec.id, query, "the query", "rerank");
-      const texts = documents.map((doc, i) =>
-        documentText(spec.id, doc, `documents[${i}]`, "rerank")
-      );
-      if (texts.length === 0) return { documents: [] };
-      // Genkit 1.42 hands a reranker no abort signal: only timeoutMs bounds this call.
-      const result = await client.run(spec.id, toRerankBody(spec, config, q, texts));
-      const ranking = readRanking(spec, result, texts.length);
-      const kept = config.topK === undefined ? ranking : ranking.slice(0, config.topK);
-      return {
-        documents: kept.map(({ id, score }) => ({
-          content: documents[id].content,
-          metadata: { ...documents[id].metadata, score },
-        })),
-      };
-    },
-  );
 }

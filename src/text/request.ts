@@ -1,0 +1,193 @@
+/**
+ * The request body of a text model: messages, sampling parameters, tools
+ * and tool choice, and JSON mode in the model's own mechanism.
+ *
+ * @module
+ */
+import type { GenerateRequest, ToolDefinition } from "genkit/model";
+import { invalidArgument as invalid } from "../errors.ts";
+import type { TextModelSpec } from "./catalog.ts";
+import { HANDLED, RANGED, type TextConfig, WIRE_NAMES } from "./config.ts";
+import { toWireMessages } from "./messages.ts";
+
+/** Workers AI requires `type` and `description` on every tool parameter; fill what the schema lacks. */
+export function toolParameters(
+  schema: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const s = { ...(schema ?? {}) };
+  if (s.type === undefined) s.type = "object";
+  const props = (s.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const filled: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(props)) {
+    const p = { ...prop };
+    if (p.type === undefined) p.type = inferType(p);
+    if (p.description === undefined) p.description = name;
+    filled[name] = p;
+  }
+  s.properties = filled;
+  delete s.$schema;
+  return s;
+}
+
+function inferType(p: Record<string, unknown>): string {
+  const alts = (p.anyOf ?? p.oneOf) as Record<string, unknown>[] | undefined;
+  const first = alts?.find((a) => typeof a.type === "string" && a.type !== "null");
+  if (first) return first.type as string;
+  if (Array.isArray(p.enum) && p.enum.every((e) => typeof e === "number")) return "number";
+  if (p.properties) return "object";
+  if (p.items) return "array";
+  return "string";
+}
+
+function toWireTools(tools: ToolDefinition[]): unknown[] {
+  return tools.map((t) => ({
+    type: "function",
+    function: {
+      name: t.name,
+      description: t.description,
+      parameters: toolParameters(t.inputSchema as Record<string, unknown> | undefined),
+    },
+  }));
+}
+
+/**
+ * Models on which `tool_choice: "required"` only advises ("fails open", as
+ * Cloudflare's provider found on QwQ and Gemma 4): with several tools it
+ * cannot be honoured, and is refused rather than silently ignored.
+ */
+const REQUIRED_FAILS_OPEN = new Set(["@cf/qwen/qwq-32b", "@cf/google/gemma-4-26b-a4b-it"]);
+
+function toolChoice(
+  spec: TextModelSpec,
+  choice: "auto" | "required" | "none",
+  tools: ToolDefinition[],
+): unknown {
+  if (choice === "required") {
+    if (tools.length === 0) {
+      throw invalid(`toolChoice "required" for ${spec.id} needs at least one tool.`);
+    }
+    // Forcing the function by name is the one form every model honours.
+    if (tools.length === 1) return { type: "function", function: { name: tools[0].name } };
+    if (REQUIRED_FAILS_OPEN.has(spec.id)) {
+      throw invalid(
+        `toolChoice "required" cannot be enforced by ${spec.id} with ${tools.length} tools ` +
+          '(the model treats it as "auto"). Offer only the tool it must call, or use another model.',
+      );
+    }
+  }
+  return choice;
+}
+
+/** Inlines local `$ref`s (`#/definitions/...`, `#/$defs/...`) and drops `$schema`: Workers AI takes bare schemas. */
+export function inlineRefs(schema: Record<string, unknown>): Record<string, unknown> {
+  const defs = {
+    ...(schema.definitions as Record<string, unknown> | undefined),
+    ...(schema.$defs as Record<string, unknown> | undefined),
+  };
+  const walk = (node: unknown, depth: number): unknown => {
+    if (Array.isArray(node)) return node.map((n) => walk(n, depth));
+    if (!node || typeof node !== "object") return node;
+    const o = node as Record<string, unknown>;
+    if (typeof o.$ref === "string") {
+      const name = o.$ref.replace(/^#\/(definitions|\$defs)\//, "");
+      if (depth > 32 || !(name in defs)) {
+        throw invalid(`The output schema has a $ref that cannot be inlined: ${o.$ref}.`);
+      }
+      return walk(defs[name], depth + 1);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      if (k === "$schema" || k === "definitions" || k === "$defs") continue;
+      out[k] = walk(v, depth);
+    }
+    return out;
+  };
+  return walk(schema, 0) as Record<string, unknown>;
+}
+
+/**
+ * The body fields that ask for JSON output, in the model's own mechanism:
+ * `response_format` with a bare schema on native models, `guided_json` on
+ * mistral-small-3.1 / QwQ, the OpenAI `json_schema` envelope on OpenAI-format
+ * models. Workers AI JSON mode cannot stream: streaming requests go the
+ * instructed way instead (see `defineTextModel`).
+ */
+function jsonMode(
+  spec: TextModelSpec,
+  request: GenerateRequest,
+  stream: boolean,
+): Record<string, unknown> | undefined {
+  const output = request.output;
+  if (!output?.constrained || stream || spec.json === "none") return undefined;
+  const schema = output.schema ? inlineRefs(output.schema) : undefined;
+  switch (spec.json) {
+    case "response_format":
+      return {
+        response_format: schema
+          ? { type: "json_schema", json_schema: schema }
+          : { type: "json_object" },
+      };
+    case "guided_json":
+      return { guided_json: schema ?? { type: "object" } };
+    case "openai":
+      return {
+        response_format: schema
+          ? { type: "json_schema", json_schema: { name: "output", schema, strict: true } }
+          : { type: "json_object" },
+      };
+  }
+}
+
+/**
+ * Builds the request body for one Genkit request, refusing what the model
+ * cannot take. With `acceptRemote`, `http(s)` images are let through (see
+ * {@link toWireMessages}): the body then only validates the request.
+ */
+export function toWireBody(
+  spec: TextModelSpec,
+  request: GenerateRequest,
+  config: TextConfig,
+  stream: boolean,
+  acceptRemote = false,
+): Record<string, unknown> {
+  const { messages, image } = toWireMessages(spec, request.messages, acceptRemote);
+  const body: Record<string, unknown> = { messages };
+  if (image !== undefined) body.image = image;
+  for (const p of RANGED) {
+    const v = config[p];
+    if (v !== undefined && v !== null) body[WIRE_NAMES[p]] = v;
+  }
+  if (spec.format === "openai") {
+    if (config.stopSequences?.length) body.stop = config.stopSequences;
+    if (config.reasoningEffort) body.reasoning_effort = config.reasoningEffort;
+  } else {
+    if (config.raw !== undefined) body.raw = config.raw;
+    if (config.lora !== undefined) body.lora = config.lora;
+  }
+  // Keys the caller set that this plugin does not know go to the API verbatim
+  // (nothing the caller set is dropped); `validateConfig` refused the ones
+  // that would replace a field built here.
+  for (const [k, v] of Object.entries(config)) {
+    if (!HANDLED.has(k) && v !== undefined) body[k] = v;
+  }
+  const tools = request.tools ?? [];
+  if (tools.length > 0) {
+    if (!spec.tools) {
+      throw invalid(
+        `${spec.id} does not support tool calling, but ${tools.length} tool(s) were given. ` +
+          "Use a model with tools, such as @cf/meta/llama-3.3-70b-instruct-fp8-fast.",
+      );
+    }
+    body.tools = toWireTools(tools);
+  }
+  if (request.toolChoice && (tools.length > 0 || request.toolChoice === "required")) {
+    body.tool_choice = toolChoice(spec, request.toolChoice, tools);
+  }
+  const json = jsonMode(spec, request, stream);
+  if (json) Object.assign(body, json);
+  if (stream) {
+    body.stream = true;
+    if (spec.format === "openai") body.stream_options = { include_usage: true };
+  }
+  return body;
+}
