@@ -28,7 +28,7 @@ export {
   PLUGIN_NAME,
 } from "./src/plugin.ts";
 export type { AiBinding, GatewayOptions } from "./src/client/types.ts";
-export type { MediaDownloadOptions } from "./src/downloads.ts";
+export type { MediaDownloadOptions } from "./src/downloads/policy.ts";
 export { type TextConfig, TextConfigSchema } from "./src/text/config.ts";
 export { type EmbedConfig, EmbedConfigSchema } from "./src/embed/config.ts";
 export { type RerankConfig, RerankConfigSchema } from "./src/rerank/config.ts";

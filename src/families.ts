@@ -12,7 +12,7 @@
 import type { ActionMetadata } from "genkit";
 import type { ResolvableAction } from "genkit/plugin";
 import type { WorkersAIClient } from "./client/client.ts";
-import type { DownloadPolicy } from "./downloads.ts";
+import type { DownloadPolicy } from "./downloads/policy.ts";
 import { embedFamily } from "./embed/family.ts";
 import type { LiveModel } from "./model_search.ts";
 import { rerankFamily } from "./rerank/family.ts";

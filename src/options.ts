@@ -9,7 +9,7 @@ import { GenkitError } from "genkit";
 import process from "node:process";
 import { WorkersAIClient } from "./client/client.ts";
 import type { AiBinding, GatewayOptions } from "./client/types.ts";
-import { downloadPolicy, type MediaDownloadOptions } from "./downloads.ts";
+import { downloadPolicy, type MediaDownloadOptions } from "./downloads/policy.ts";
 import type { FamilyContext } from "./families.ts";
 import { checkModelId } from "./model_ids.ts";
 

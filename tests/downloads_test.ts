@@ -3,16 +3,13 @@
 import assert from "node:assert/strict";
 import type { MessageData } from "genkit";
 import { cloudflareAI, type CloudflareAIOptions } from "../mod.ts";
+import { download, DownloadBudget, isRemoteUrl } from "../src/downloads/download.ts";
+import { base64, inlineRemoteMedia } from "../src/downloads/inline.ts";
 import {
-  base64,
   DEFAULT_DOWNLOAD_CAPS,
-  download,
-  DownloadBudget,
   type DownloadPolicy,
   downloadPolicy,
-  inlineRemoteMedia,
-  isRemoteUrl,
-} from "../src/downloads.ts";
+} from "../src/downloads/policy.ts";
 import { type App, failure, modelRequests, setup } from "./_setup.ts";
 
 const VISION = "@cf/mistralai/mistral-small-3.1-24b-instruct";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { cloudflareAI } from "../mod.ts";
-import { DEFAULT_DOWNLOAD_CAPS, inlineRemoteMedia } from "../src/downloads.ts";
+import { inlineRemoteMedia } from "../src/downloads/inline.ts";
+import { DEFAULT_DOWNLOAD_CAPS } from "../src/downloads/policy.ts";
 import { failure, modelRequests, setup } from "./_setup.ts";
 
 // A 1x1 PNG (70 bytes).

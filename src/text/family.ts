@@ -14,7 +14,9 @@ import {
 import { model, modelActionMetadata } from "genkit/plugin";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { TaskFamily } from "../families.ts";
-import { type DownloadPolicy, inlineRemoteMedia, isRemoteUrl } from "../downloads.ts";
+import { isRemoteUrl } from "../downloads/download.ts";
+import { inlineRemoteMedia } from "../downloads/inline.ts";
+import type { DownloadPolicy } from "../downloads/policy.ts";
 import { knownTextModel, TEXT_MODELS, type TextModelSpec, textModelSpec } from "./catalog.ts";
 import { configSchemaFor, TextConfigSchema, validateConfig } from "./config.ts";
 import { toWireBody } from "./request.ts";

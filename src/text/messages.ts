@@ -5,7 +5,7 @@
  * @module
  */
 import type { MessageData, Part } from "genkit";
-import { isRemoteUrl } from "../downloads.ts";
+import { isRemoteUrl } from "../downloads/download.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { TextModelSpec } from "./catalog.ts";
 import { newCallId } from "./response.ts";
