@@ -7,7 +7,7 @@
 import { GenkitError } from "genkit";
 
 /** A Genkit status name, e.g. `"RESOURCE_EXHAUSTED"`. */
-export type GenkitStatus = GenkitError["status"];
+type GenkitStatus = GenkitError["status"];
 
 /**
  * One entry of a Cloudflare v4 envelope's `errors` array.
@@ -61,7 +61,7 @@ export interface CloudflareErrorDetail {
 }
 
 /** Daily free-allocation exhaustion: documented as 3036, observed as 4006. Never retried. */
-export const DAILY_QUOTA_CODES: ReadonlySet<number> = new Set([3036, 4006]);
+const DAILY_QUOTA_CODES: ReadonlySet<number> = new Set([3036, 4006]);
 
 /**
  * The one Cloudflare code -> HTTP status table, used for REST answers that
@@ -107,7 +107,7 @@ export function httpStatusForCode(code: number): number {
 }
 
 /** The Genkit status for an HTTP status. */
-export function statusForHttp(httpStatus: number): GenkitStatus {
+function statusForHttp(httpStatus: number): GenkitStatus {
   switch (httpStatus) {
     case 400:
     case 413:

@@ -57,7 +57,7 @@ function isJson(contentType: string): boolean {
  * `success: false` too) are raised; an answer that is not an object, or an
  * envelope whose `result` is `null`, is malformed.
  */
-export function resultOf(
+function resultOf(
   model: string,
   parsed: unknown,
   httpStatus: number | undefined,

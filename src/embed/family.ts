@@ -21,7 +21,7 @@ import {
 } from "./config.ts";
 
 /** The request body embedding `texts` (at most the model's batch limit). */
-export function toEmbedBody(
+function toEmbedBody(
   spec: EmbedderSpec,
   config: EmbedConfig,
   texts: string[],
@@ -146,7 +146,7 @@ function batchError(
 }
 
 /** Above this many numbers, an embedder's trace records a summary instead of the vectors. */
-export const TRACE_SUMMARY_THRESHOLD = 100_000;
+const TRACE_SUMMARY_THRESHOLD = 100_000;
 
 /**
  * Genkit serialises every action's whole output into its trace with
@@ -173,7 +173,7 @@ function traceSummarized<T extends { embeddings: { embedding: number[] }[] }>(
 }
 
 /** Defines the Genkit embedder action `cloudflare-ai/<id>` for one embedding model. */
-export function defineEmbedder(
+function defineEmbedder(
   spec: EmbedderSpec,
   client: WorkersAIClient,
   actionName: string,

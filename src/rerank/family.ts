@@ -22,7 +22,7 @@ import {
 } from "./config.ts";
 
 /** The request body ranking `contexts` against `query`. */
-export function toRerankBody(
+function toRerankBody(
   spec: RerankerSpec,
   config: RerankConfig,
   query: string,
@@ -38,7 +38,7 @@ export function toRerankBody(
 }
 
 /** The `{id, score}` ranking of an answer, best first. */
-export function readRanking(
+function readRanking(
   spec: RerankerSpec,
   result: unknown,
   count: number,
@@ -68,7 +68,7 @@ export function readRanking(
 }
 
 /** Defines the Genkit reranker action `cloudflare-ai/<id>` for one reranker. */
-export function defineReranker(
+function defineReranker(
   spec: RerankerSpec,
   client: WorkersAIClient,
   actionName: string,

@@ -24,7 +24,7 @@ import { parseAnswer, toResponse, withJsonData, withSalvagedCall } from "./respo
 import { carriesContent, streamAnswer } from "./stream.ts";
 
 /** What Genkit's Developer UI and middleware should know about a model. */
-export function textModelInfo(spec: TextModelSpec): ModelInfo {
+function textModelInfo(spec: TextModelSpec): ModelInfo {
   return {
     label: `Cloudflare Workers AI - ${spec.label}`,
     stage: spec.beta ? "unstable" : "stable",
@@ -47,7 +47,7 @@ export function textModelInfo(spec: TextModelSpec): ModelInfo {
  * Remote images are downloaded with `downloads`, once the request is known
  * to be one the model can take.
  */
-export function defineTextModel(
+function defineTextModel(
   spec: TextModelSpec,
   client: WorkersAIClient,
   actionName: string,

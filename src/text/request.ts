@@ -11,7 +11,7 @@ import { HANDLED, RANGED, type TextConfig, WIRE_NAMES } from "./config.ts";
 import { toWireMessages } from "./messages.ts";
 
 /** Workers AI requires `type` and `description` on every tool parameter; fill what the schema lacks. */
-export function toolParameters(
+function toolParameters(
   schema: Record<string, unknown> | undefined,
 ): Record<string, unknown> {
   const s = { ...(schema ?? {}) };
@@ -79,7 +79,7 @@ function toolChoice(
 }
 
 /** Inlines local `$ref`s (`#/definitions/...`, `#/$defs/...`) and drops `$schema`: Workers AI takes bare schemas. */
-export function inlineRefs(schema: Record<string, unknown>): Record<string, unknown> {
+function inlineRefs(schema: Record<string, unknown>): Record<string, unknown> {
   const defs = {
     ...(schema.definitions as Record<string, unknown> | undefined),
     ...(schema.$defs as Record<string, unknown> | undefined),

@@ -61,7 +61,7 @@ export function parseArguments(args: unknown): unknown {
  * (llama-4-scout) and `{id, type, function:{name, arguments: string}}`
  * (OpenAI family).
  */
-export function toToolRequests(calls: unknown): Part[] {
+function toToolRequests(calls: unknown): Part[] {
   if (!Array.isArray(calls)) return [];
   const out: Part[] = [];
   for (const c of calls as Record<string, unknown>[]) {
@@ -179,7 +179,7 @@ export function clientStops(spec: TextModelSpec, config: TextConfig): string[] {
  * `tool_calls` (cloudflare/ai#560): recover it when the text is a call to one
  * of the offered tools, and only then.
  */
-export function salvageToolCall(text: string, offered: ReadonlySet<string>): Part | undefined {
+function salvageToolCall(text: string, offered: ReadonlySet<string>): Part | undefined {
   const t = text.trim();
   if (offered.size === 0 || !t.startsWith("{") || !t.endsWith("}")) return undefined;
   let v: Record<string, unknown>;
