@@ -1,7 +1,7 @@
 // How an id finds its task family: the catalog, then the task the account's
 // model search reports, then a task the caller names, then text generation.
 import assert from "node:assert/strict";
-import { genkit, GenkitError } from "genkit";
+import { genkit, type GenkitError } from "genkit";
 import {
   cloudflareAI,
   type CloudflareAIOptions,

@@ -4,8 +4,9 @@
  * @module
  */
 
-import { createHandler, createState } from "./handler.ts";
+import { createHandler } from "./handler.ts";
 import { serve, type ServerRuntime } from "./server.ts";
+import { createState } from "./state.ts";
 import type { Emulator, EmulatorOptions, Fault } from "./types.ts";
 
 /**

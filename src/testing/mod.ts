@@ -9,8 +9,10 @@
  * or not), JSON mode (`response_format` / `guided_json`, in each model's answer
  * form) and image input (content parts or the `image` field), each validated
  * per model the way the real schemas refuse what a model does not take.
- * Answers are deterministic, every request is recorded, and faults (error
- * statuses, delays, hangs, cut streams, malformed bodies) can be scripted.
+ * Answers are deterministic, every request is recorded (JSON, multipart forms
+ * and raw bytes told apart by their content type), and faults (error
+ * statuses, delays, hangs, cut streams, malformed bodies, binary answers) can
+ * be scripted.
  *
  * @example
  * ```ts
@@ -25,4 +27,12 @@
  */
 
 export { startEmulator } from "./emulator.ts";
-export type { Emulator, EmulatorOptions, EmulatorRoute, Fault, RecordedRequest } from "./types.ts";
+export type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorRoute,
+  Fault,
+  RecordedFile,
+  RecordedFormField,
+  RecordedRequest,
+} from "./types.ts";

@@ -12,7 +12,7 @@ import { isObject } from "./util.ts";
  * and one that is an object is `{}`. `json`: JSON-mode answers, where arrays
  * get one item (or `minItems`) and objects are filled recursively.
  */
-export type SynthMode = "arguments" | "json";
+type SynthMode = "arguments" | "json";
 
 /** Nesting depth past which arrays are `[]` and objects `{}` (recursive schemas). */
 const MAX_DEPTH = 12;
@@ -32,7 +32,7 @@ const SCHEMA_KEYWORDS = [
 ] as const;
 
 /** Whether an object has any JSON Schema keyword at its top level. */
-export function looksLikeSchema(value: Record<string, unknown>): boolean {
+function looksLikeSchema(value: Record<string, unknown>): boolean {
   return SCHEMA_KEYWORDS.some((k) => value[k] !== undefined);
 }
 
@@ -45,7 +45,7 @@ function escapeRegExp(text: string): string {
  * the run of non-space characters after `=`, up to a `,` or `;`, without
  * trailing `.`, `:`, `!` or `?`.
  */
-export function givenWord(property: string, userText: string): string | undefined {
+function givenWord(property: string, userText: string): string | undefined {
   const re = new RegExp(`(?:^|[^A-Za-z0-9_])${escapeRegExp(property)}=([^\\s,;]+)`);
   const m = re.exec(userText);
   if (!m) return undefined;

@@ -9,13 +9,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /** A web-standard request handler. */
-export type Handler = (request: Request) => Promise<Response>;
+type Handler = (request: Request) => Promise<Response>;
 
 /** Which server implementation to use. */
 export type ServerRuntime = "deno" | "node";
 
 /** Where and how to listen. */
-export interface ServeOptions {
+interface ServeOptions {
   /** Interface to listen on. */
   hostname: string;
   /** Port, `0` for a free one. */
@@ -25,7 +25,7 @@ export interface ServeOptions {
 }
 
 /** A listening server. */
-export interface RunningServer {
+interface RunningServer {
   /** The port it listens on. */
   readonly port: number;
   /** Closes every connection; resolves when the port is free. */
@@ -50,7 +50,7 @@ interface DenoLike {
 }
 
 /** The default runtime of this process. */
-export function defaultRuntime(): ServerRuntime {
+function defaultRuntime(): ServerRuntime {
   const deno = (globalThis as { Deno?: Partial<DenoLike> }).Deno;
   return typeof deno?.serve === "function" ? "deno" : "node";
 }

@@ -19,7 +19,7 @@ export interface ToolDef {
 }
 
 /** A validated `tool_choice`. */
-export type ToolChoice =
+type ToolChoice =
   | { kind: "auto" | "none" | "required" }
   | { kind: "named"; name: string };
 
@@ -32,13 +32,13 @@ export interface PlannedCall {
 }
 
 /** Mistral Small 3.1 wants 9-character alphanumeric tool call ids. */
-export const MISTRAL_MODEL = "@cf/mistralai/mistral-small-3.1-24b-instruct";
+const MISTRAL_MODEL = "@cf/mistralai/mistral-small-3.1-24b-instruct";
 const MISTRAL_ID = /^[a-zA-Z0-9]{9}$/;
 const MISTRAL_HINT = "tool_call_id Must be supplied for tool calls for Mistral-3 " +
   "(a string of 9 letters or digits, e.g. 000000001)";
 
 /** The 8001 error vLLM-backed models answer an unsupported `tool_choice` with. */
-export function invalidInput(): ApiError {
+function invalidInput(): ApiError {
   return new ApiError(400, 8001, "Invalid input");
 }
 

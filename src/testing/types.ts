@@ -99,8 +99,27 @@ export interface RecordedRequest {
   model?: string;
   /** Request headers, with lower-case names. */
   headers: Record<string, string>;
+  /**
+   * The body's media type from `content-type`, lower case and without
+   * parameters (`application/json`, `multipart/form-data`, `audio/mpeg`...);
+   * absent when the request named none.
+   *
+   * The body is read as JSON when the type is absent, `application/json`
+   * (or any `+json`), `text/plain` (what `fetch` sends for a string body) or
+   * `application/x-www-form-urlencoded` (what `curl -d` sends); as a form for
+   * `multipart/form-data`; as raw bytes for any other type.
+   */
+  contentType?: string;
   /** The parsed JSON body, or `undefined` when there was none or it was not JSON. */
   body: unknown;
+  /** For a body not read as JSON (a form or raw bytes): its length in bytes. */
+  bytes?: number;
+  /**
+   * For a `multipart/form-data` body: its fields by name, each a string or a
+   * {@linkcode RecordedFile}; a name sent more than once has the array of its
+   * values, in order.
+   */
+  form?: Record<string, RecordedFormField | RecordedFormField[]>;
   /** The HTTP status it was answered with, once answered. */
   status?: number;
   /**
@@ -110,6 +129,51 @@ export interface RecordedRequest {
    */
   aborted: boolean;
 }
+
+/**
+ * A file field of a recorded `multipart/form-data` body: what it was, not its bytes.
+ *
+ * @example
+ * ```ts
+ * import { type RecordedFile, startEmulator } from "@x/cloudflare-ai/testing";
+ *
+ * await using emu = await startEmulator();
+ * const form = new FormData();
+ * form.append("prompt", "a lighthouse at dusk");
+ * form.append("input_image_0", new File([new Uint8Array(68)], "ref.png", { type: "image/png" }));
+ * const model = "@cf/black-forest-labs/flux-2-klein-9b";
+ * const url = `${emu.url}/accounts/${emu.accountId}/ai/run/${model}`;
+ * const headers = { authorization: `Bearer ${emu.apiToken}` };
+ * await (await fetch(url, { method: "POST", headers, body: form })).body?.cancel();
+ * const image = emu.requests[0].form?.input_image_0 as RecordedFile;
+ * // { type: "image/png", size: 68, name: "ref.png" }
+ * ```
+ */
+export interface RecordedFile {
+  /** The part's media type (empty when it named none). */
+  type: string;
+  /** Its size in bytes. */
+  size: number;
+  /** Its file name, when the part gave one. */
+  name?: string;
+}
+
+/**
+ * One field of a recorded `multipart/form-data` body: a string field's
+ * value, or what a file field was.
+ *
+ * @example
+ * ```ts
+ * import type { RecordedFormField, RecordedRequest } from "@x/cloudflare-ai/testing";
+ *
+ * // The prompt a multipart image request sent, if it sent one as text.
+ * function promptOf(req: RecordedRequest): string | undefined {
+ *   const field: RecordedFormField | RecordedFormField[] | undefined = req.form?.prompt;
+ *   return typeof field === "string" ? field : undefined;
+ * }
+ * ```
+ */
+export type RecordedFormField = string | RecordedFile;
 
 /**
  * A scripted fault. Faults apply, in the order queued, to the next requests for
@@ -128,6 +192,10 @@ export interface RecordedRequest {
  * emu.fault(capacity);
  * // Then a stream of this model cut after two events, without [DONE].
  * emu.fault({ model: "@cf/openai/gpt-oss-120b", cutAfterEvents: 2 });
+ * // A binary answer: these bytes, with this content type.
+ * const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+ * const sdxl = "@cf/stabilityai/stable-diffusion-xl-base-1.0";
+ * emu.fault({ model: sdxl, body: png, contentType: "image/png" });
  * ```
  */
 export interface Fault {
@@ -143,9 +211,15 @@ export interface Fault {
   message?: string;
   /** Seconds, sent as a `Retry-After` header. */
   retryAfter?: number;
-  /** A raw body instead of an envelope (e.g. an HTML 502 page). */
-  body?: string;
-  /** Content type of {@linkcode Fault.body}. Default `text/html`. */
+  /**
+   * A raw body instead of an envelope: text (e.g. an HTML 502 page), or bytes
+   * (e.g. a PNG image or an MP3 for a model answering binary media).
+   */
+  body?: string | Uint8Array;
+  /**
+   * Content type of {@linkcode Fault.body}. Default `text/html` for a string,
+   * `application/octet-stream` for bytes.
+   */
   contentType?: string;
   /** Wait this long before sending headers, then answer (normally, or per the other fields). */
   delayMs?: number;

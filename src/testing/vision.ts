@@ -27,7 +27,7 @@ function notDataUrl(at: string) {
 }
 
 /** Decodes a `data:image/<png|jpeg|webp|gif>;base64,...` URL, or throws 5006. */
-export function parseDataUrl(url: unknown, at: string): ImageInfo {
+function parseDataUrl(url: unknown, at: string): ImageInfo {
   if (typeof url !== "string") {
     throw badInput(`Type mismatch of '${at}', '${typeName(url)}' not in 'string'`);
   }
