@@ -221,6 +221,13 @@ export function invalidArgument(message: string, detail?: unknown): GenkitError 
   return new GenkitError({ status: "INVALID_ARGUMENT", message, detail });
 }
 
+/** Refuses `config.<key>` of `model` unless it is absent or a boolean. */
+export function checkBoolean(model: string, key: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw invalidArgument(`config.${key} for ${model} must be true or false.`);
+  }
+}
+
 /**
  * Removes every occurrence of the given secrets from a text. Call it before
  * cutting a text short: a cut that falls inside a secret would otherwise

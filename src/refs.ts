@@ -195,3 +195,27 @@ export interface RerankerRef<Config> {
   /** Config given when the reference was made, for the call's `options`. */
   config?: Config;
 }
+
+/** A reference of the retrieval families (embedders, rerankers): config checked when it is made. */
+interface RetrievalRef<Config> {
+  /** The action name, `cloudflare-ai/<model id>`. */
+  name: string;
+  /** What the model is, for Genkit. */
+  info: unknown;
+  /** The config schema. */
+  configSchema: unknown;
+  /** The config given, if any. */
+  config?: Config;
+}
+
+/** Makes a {@link RetrievalRef}, refusing a config the model does not take. */
+export function retrievalRef<Config>(
+  name: string,
+  info: unknown,
+  configSchema: unknown,
+  config: unknown,
+  validate: (config: unknown) => Config,
+): RetrievalRef<Config> {
+  if (config === undefined) return { name, info, configSchema };
+  return { name, info, configSchema, config: validate(config) };
+}

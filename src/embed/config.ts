@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "genkit";
-import { invalidArgument as invalid } from "../errors.ts";
+import { checkBoolean, invalidArgument as invalid } from "../errors.ts";
 import type { EmbedderInfo, ZodSchema } from "../refs.ts";
 import type { EmbedderSpec } from "./catalog.ts";
 
@@ -172,8 +172,6 @@ export function validateEmbedConfig(spec: EmbedderSpec, options: unknown): Embed
       );
     }
   }
-  if (c.truncateInputs !== undefined && typeof c.truncateInputs !== "boolean") {
-    throw invalid(`config.truncateInputs for ${spec.id} must be true or false.`);
-  }
+  checkBoolean(spec.id, "truncateInputs", c.truncateInputs);
   return c as EmbedConfig;
 }

@@ -11,7 +11,7 @@ import { embedder, embedderActionMetadata } from "genkit/plugin";
 import type { WorkersAIClient } from "../client/client.ts";
 import { documentText } from "../documents.ts";
 import type { TaskFamily } from "../families.ts";
-import type { EmbedderRef } from "../refs.ts";
+import { retrievalRef } from "../refs.ts";
 import { type EmbedderSpec, embedderSpec, EMBEDDING_MODELS, knownEmbedder } from "./catalog.ts";
 import {
   type EmbedConfig,
@@ -212,15 +212,14 @@ export const embedFamily: TaskFamily<EmbedderSpec> = {
       info: embedderInfo(spec),
       configSchema: embedConfigSchemaFor(spec),
     }),
-  ref(spec, name, config): EmbedderRef<EmbedConfig> {
-    if (config !== undefined) validateEmbedConfig(spec, config);
-    return {
+  ref: (spec, name, config) =>
+    retrievalRef(
       name,
-      info: embedderInfo(spec),
-      configSchema: embedConfigSchemaFor(spec),
-      ...(config === undefined ? {} : { config: config as EmbedConfig }),
-    };
-  },
+      embedderInfo(spec),
+      embedConfigSchemaFor(spec),
+      config,
+      (c) => validateEmbedConfig(spec, c),
+    ),
 };
 
 /** Internals for unit tests only; not part of the module's API. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "genkit";
-import { invalidArgument as invalid } from "../errors.ts";
+import { checkBoolean, invalidArgument as invalid } from "../errors.ts";
 import type { RerankerInfo, ZodSchema } from "../refs.ts";
 import type { RerankerSpec } from "./catalog.ts";
 
@@ -108,8 +108,6 @@ export function validateRerankConfig(spec: RerankerSpec, options: unknown): Rera
       `config.topK for ${spec.id} must be a whole number >= 1, got ${JSON.stringify(c.topK)}.`,
     );
   }
-  if (c.truncateInputs !== undefined && typeof c.truncateInputs !== "boolean") {
-    throw invalid(`config.truncateInputs for ${spec.id} must be true or false.`);
-  }
+  checkBoolean(spec.id, "truncateInputs", c.truncateInputs);
   return c as RerankConfig;
 }

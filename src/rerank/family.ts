@@ -12,7 +12,7 @@ import type { RerankerAction } from "genkit/reranker";
 import type { WorkersAIClient } from "../client/client.ts";
 import { documentText } from "../documents.ts";
 import type { TaskFamily } from "../families.ts";
-import type { RerankerRef } from "../refs.ts";
+import { retrievalRef } from "../refs.ts";
 import { knownReranker, RERANKER_MODELS, type RerankerSpec, rerankerSpec } from "./catalog.ts";
 import {
   type RerankConfig,
@@ -122,13 +122,12 @@ export const rerankFamily: TaskFamily<RerankerSpec> = {
       reranker: { customOptions: toJsonSchema({ schema: rerankConfigSchemaFor(spec) }) },
     },
   }),
-  ref(spec, name, config): RerankerRef<RerankConfig> {
-    if (config !== undefined) validateRerankConfig(spec, config);
-    return {
+  ref: (spec, name, config) =>
+    retrievalRef(
       name,
-      info: rerankerInfo(spec),
-      configSchema: rerankConfigSchemaFor(spec),
-      ...(config === undefined ? {} : { config: config as RerankConfig }),
-    };
-  },
+      rerankerInfo(spec),
+      rerankConfigSchemaFor(spec),
+      config,
+      (c) => validateRerankConfig(spec, c),
+    ),
 };

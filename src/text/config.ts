@@ -6,7 +6,7 @@
  * @module
  */
 import { GenerationCommonConfigSchema, z } from "genkit";
-import { invalidArgument as invalid } from "../errors.ts";
+import { checkBoolean, invalidArgument as invalid } from "../errors.ts";
 import type { ZodSchema } from "../refs.ts";
 import type { RangedParam, TextModelSpec } from "./catalog.ts";
 
@@ -225,9 +225,7 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
   if (stops !== undefined && (!Array.isArray(stops) || stops.some((s) => typeof s !== "string"))) {
     throw invalid(`config.stopSequences for ${spec.id} must be an array of strings.`);
   }
-  if (c.raw !== undefined && typeof c.raw !== "boolean") {
-    throw invalid(`config.raw for ${spec.id} must be true or false.`);
-  }
+  checkBoolean(spec.id, "raw", c.raw);
   if (c.raw !== undefined && spec.format === "openai") {
     throw invalid(
       `config.raw is not supported by ${spec.id} (an OpenAI-format model has no raw prompt mode).`,
