@@ -155,7 +155,7 @@ export async function download(
   policy: DownloadPolicy,
   budget: DownloadBudget,
   signal?: AbortSignal,
-): Promise<{ bytes: Uint8Array; contentType: string }> {
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; contentType: string }> {
   const first = parseUrl(url);
   if (!first) {
     const shown = url.split(/[?#]/)[0].replace(/\/\/[^/@]*@/, "//").slice(0, 200);
@@ -276,7 +276,8 @@ export async function download(
       chunks.push(value);
     }
     if (size === 0) throw invalid(`${where()} is empty; ${model} needs ${noun}.`, detail);
-    const bytes = chunks.length === 1 ? chunks[0] : new Uint8Array(size);
+    // Body chunks are views of ArrayBuffers (the Streams standard's byte chunks).
+    const bytes = chunks.length === 1 ? chunks[0] as Uint8Array<ArrayBuffer> : new Uint8Array(size);
     if (chunks.length > 1) {
       let offset = 0;
       for (const c of chunks) {

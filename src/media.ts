@@ -1,0 +1,193 @@
+/**
+ * What the media task families (image generation, speech, classification,
+ * detection, image-to-text, …) share: the prompt of a single-turn request,
+ * its media parts as bytes (data URLs decoded, remote URLs downloaded with
+ * the hardened downloader), media types told from the bytes' magic numbers,
+ * and answers as data URLs.
+ *
+ * @module
+ */
+import type { MessageData, Part } from "genkit";
+import type { GenerateRequest } from "genkit/model";
+import { download, DownloadBudget, isRemoteUrl } from "./downloads/download.ts";
+import { base64 } from "./downloads/inline.ts";
+import type { DownloadPolicy } from "./downloads/policy.ts";
+import { invalidArgument as invalid } from "./errors.ts";
+
+/** The kinds of media a family takes. */
+export type MediaKind = "image" | "audio";
+
+/** A media part of a prompt, with where it came from. */
+export interface PromptMedia {
+  /** The part's URL (`data:` or `http(s):`). */
+  url: string;
+  /** The content type the part declares, if any. */
+  contentType?: string;
+  /** The part's metadata (an inpainting mask is `{ type: "mask" }`). */
+  metadata?: Record<string, unknown>;
+}
+
+/** The content of a single-turn request: its text (parts joined by a blank line) and its media. */
+export interface SingleTurn {
+  /** The text parts of the user message, joined by a blank line ("" when there are none). */
+  text: string;
+  /** The media parts, in order. */
+  media: PromptMedia[];
+}
+
+/**
+ * The one user message of a request to a single-turn model (image
+ * generation, speech, classification, …), refused with `INVALID_ARGUMENT`,
+ * naming the model, when it has a history, a system message, tools, or a
+ * part that is neither text nor media.
+ */
+export function singleTurn(model: string, request: GenerateRequest): SingleTurn {
+  const messages: MessageData[] = request.messages;
+  if ((request.tools ?? []).length > 0) {
+    throw invalid(`${model} takes no tools; remove them from the request.`);
+  }
+  const users = messages.filter((m) => m.role === "user");
+  const others = messages.filter((m) => m.role !== "user");
+  if (users.length !== 1 || others.length > 0) {
+    const roles = messages.map((m) => m.role).join(", ");
+    throw invalid(
+      `${model} takes a single user message (no history, no system message); got ${messages.length} message(s): ${
+        roles || "none"
+      }.`,
+    );
+  }
+  const texts: string[] = [];
+  const media: PromptMedia[] = [];
+  users[0].content.forEach((p: Part, i) => {
+    if (typeof p.text === "string") {
+      if (p.text !== "") texts.push(p.text);
+    } else if (p.media) {
+      media.push({
+        url: p.media.url,
+        ...(p.media.contentType ? { contentType: p.media.contentType } : {}),
+        ...(p.metadata ? { metadata: p.metadata as Record<string, unknown> } : {}),
+      });
+    } else {
+      const kind = Object.keys(p).find((k) => k !== "metadata") ?? "empty";
+      throw invalid(
+        `${model} cannot take the ${kind} part at content[${i}]: it takes text and media.`,
+      );
+    }
+  });
+  return { text: texts.join("\n\n"), media };
+}
+
+/** Bytes with their media type. */
+export interface MediaBytes {
+  /** The bytes. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The media type, lower-case, without parameters. */
+  contentType: string;
+}
+
+/** The type of a media part before it is fetched: the declared one, else the data URL's. */
+export function declaredType(media: PromptMedia): string | undefined {
+  const fromUrl = /^data:([^;,]+)[;,]/i.exec(media.url)?.[1];
+  return (media.contentType ?? fromUrl)?.split(";")[0].trim().toLowerCase() || undefined;
+}
+
+/** Whether a part is of `kind` as far as can be told before fetching it (remote parts may be). */
+export function mayBeKind(media: PromptMedia, kind: MediaKind): boolean {
+  const type = declaredType(media);
+  if (type) return type.startsWith(`${kind}/`);
+  return isRemoteUrl(media.url);
+}
+
+/**
+ * The bytes of media parts: `data:` URLs decoded, `http(s)` URLs downloaded
+ * (through the plugin's `fetch`, with its caps, one budget for the request).
+ * The type must be of `kind`; a `data:` URL that is not base64 or not of
+ * that kind is refused with `INVALID_ARGUMENT`.
+ */
+export async function mediaBytes(
+  model: string,
+  media: readonly PromptMedia[],
+  kind: MediaKind,
+  policy: DownloadPolicy,
+  signal?: AbortSignal,
+): Promise<MediaBytes[]> {
+  const budget = new DownloadBudget(policy.maxTotalBytes);
+  return await Promise.all(media.map(async (m) => {
+    if (isRemoteUrl(m.url)) return await download(model, m.url, kind, policy, budget, signal);
+    const decoded = decodeDataUrl(model, m.url);
+    const type = (m.contentType ?? decoded.contentType).split(";")[0].trim().toLowerCase();
+    if (!type.startsWith(`${kind}/`)) {
+      throw invalid(`${model} takes ${kind} media; got a part of type ${type || "unknown"}.`);
+    }
+    if (decoded.bytes.length > policy.maxBytes) {
+      throw invalid(
+        `The ${kind} for ${model} is ${decoded.bytes.length} bytes; the limit is ${policy.maxBytes}.`,
+      );
+    }
+    return { bytes: decoded.bytes, contentType: type };
+  }));
+}
+
+/** Decodes a base64 `data:` URL; anything else is refused. */
+function decodeDataUrl(model: string, url: string): MediaBytes {
+  const m = /^data:([^;,]*)((?:;[^;,]*)*);base64,(.*)$/is.exec(url);
+  if (!m) {
+    throw invalid(
+      `${model} takes media as base64 data: URLs or http(s) URLs; got ${
+        JSON.stringify(url.slice(0, 30))
+      }….`,
+    );
+  }
+  let binary: string;
+  try {
+    binary = atob(m[3].replace(/\s+/g, ""));
+  } catch {
+    throw invalid(`The data: URL of a media part for ${model} is not valid base64.`);
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return { bytes, contentType: m[1].toLowerCase() };
+}
+
+/** Whether `bytes` open with `prefix` at `offset`. */
+function opens(bytes: Uint8Array, prefix: readonly number[], offset = 0): boolean {
+  return prefix.every((b, i) => bytes[offset + i] === b);
+}
+
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+
+/** An image's type from its magic numbers (PNG, JPEG, GIF, WebP), or `undefined`. */
+export function sniffImageType(bytes: Uint8Array): string | undefined {
+  if (opens(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
+  if (opens(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
+  if (opens(bytes, ascii("GIF8"))) return "image/gif";
+  if (opens(bytes, ascii("RIFF")) && opens(bytes, ascii("WEBP"), 8)) return "image/webp";
+  return undefined;
+}
+
+/**
+ * An audio file's type from its magic numbers: ID3 or an MPEG frame sync is
+ * MP3, RIFF/WAVE is WAV, OggS is Ogg, fLaC is FLAC; `undefined` otherwise
+ * (raw linear PCM has no header).
+ */
+export function sniffAudioType(bytes: Uint8Array): string | undefined {
+  if (opens(bytes, ascii("ID3"))) return "audio/mpeg";
+  if (bytes.length > 1 && bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0) return "audio/mpeg";
+  if (opens(bytes, ascii("RIFF")) && opens(bytes, ascii("WAVE"), 8)) return "audio/wav";
+  if (opens(bytes, ascii("OggS"))) return "audio/ogg";
+  if (opens(bytes, ascii("fLaC"))) return "audio/flac";
+  return undefined;
+}
+
+/** A `data:` URL of bytes. */
+export function dataUrl(bytes: Uint8Array, contentType: string): string {
+  return `data:${contentType};base64,${base64(bytes)}`;
+}
+
+/** The bytes of a base64 string (an answer's `image` or `audio` field). */
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
