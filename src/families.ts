@@ -70,7 +70,11 @@ export interface TaskFamily<Spec extends { id: string } = { id: string }> {
 }
 
 /** Every task family, in the order their models are listed. */
-export const FAMILIES: readonly TaskFamily[] = [textFamily, embedFamily, rerankFamily];
+export const FAMILIES: readonly TaskFamily[] = [
+  textFamily,
+  embedFamily,
+  rerankFamily,
+];
 
 /** The family that serves Workers AI task `task` as actions of `kind`, if any. */
 function byTask(kind: ActionKind, task: string): TaskFamily | undefined {

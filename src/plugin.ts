@@ -148,7 +148,10 @@ export interface CloudflareAI {
  * const qwen = cloudflareAI.model("@cf/qwen/qwen3-30b-a3b-fp8", same);
  * ```
  */
-export type ModelConfigFor<Id extends string> = Id extends TextModelId ? TextConfig : TextConfig;
+export type ModelConfigFor<Id extends string> =
+  // One line per family of Genkit models: its catalog ids take its config.
+  Id extends TextModelId ? TextConfig
+    : TextConfig;
 
 /**
  * Options of a model reference.

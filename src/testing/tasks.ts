@@ -80,7 +80,11 @@ export interface EmulatorTask {
  * handles its model and endpoint; none is a 5007 "No such model". The model
  * search lists the tasks' models in this order.
  */
-export const TASKS: readonly EmulatorTask[] = [textTask, embedTask, rerankTask];
+export const TASKS: readonly EmulatorTask[] = [
+  textTask,
+  embedTask,
+  rerankTask,
+];
 
 /** The task serving a model through an endpoint, if any. */
 export function taskFor(model: string, op: ModelOp): EmulatorTask | undefined {
