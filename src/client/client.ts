@@ -18,6 +18,8 @@ import {
   cancelled,
   mayRetryStreamFailure,
   RetryableFailure,
+  retryDelay,
+  sleep,
   withAttempts,
 } from "./retry.ts";
 import { DONE, sseBatches } from "./sse.ts";
@@ -227,9 +229,10 @@ export class WorkersAIClient {
     stream = false,
     path?: string,
   ): Promise<Sent> {
-    const { signal } = options;
+    const { signal, pace } = options;
     for (let attempt = firstAttempt;; attempt++) {
       if (signal?.aborted) throw cancelled(model);
+      if (pace) await pace.ready(signal).catch(() => Promise.reject(cancelled(model)));
       const deadline = new Deadline(this.#config.timeoutMs, this.#watchdog, signal);
       let outcome: Response | RetryableFailure;
       try {
@@ -240,10 +243,15 @@ export class WorkersAIClient {
         if (e instanceof GenkitError || signal?.aborted || deadline.expired) throw failure;
         outcome = new RetryableFailure(failure);
       }
-      if (outcome instanceof Response) return { response: outcome, deadline, attempts: attempt };
+      if (outcome instanceof Response) {
+        pace?.succeeded();
+        return { response: outcome, deadline, attempts: attempt };
+      }
       deadline.clear();
       if (attempt > this.#config.maxRetries) throw withAttempts(outcome.error, attempt);
-      await backoff(this.#config, attempt, outcome, signal, model);
+      const waitMs = retryDelay(this.#config, attempt, outcome);
+      if (outcome.error.status === "RESOURCE_EXHAUSTED") pace?.throttled(waitMs);
+      await sleep(waitMs, signal, model);
     }
   }
 

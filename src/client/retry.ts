@@ -38,6 +38,15 @@ export async function backoff(
   signal: AbortSignal | undefined,
   model: string,
 ): Promise<void> {
+  await sleep(retryDelay(policy, attempt, failure), signal, model);
+}
+
+/** How long to wait before the next attempt; throws the failure when that is longer than allowed. */
+export function retryDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  failure: RetryableFailure | undefined,
+): number {
   const longest = Math.min(
     MAX_RETRY_AFTER_MS,
     policy.timeoutMs > 0 ? policy.timeoutMs : Infinity,
@@ -50,7 +59,7 @@ export async function backoff(
     const cap = Math.min(MAX_BACKOFF_MS, longest, policy.retryDelayMs * 2 ** (attempt - 1));
     ms = Math.random() * cap;
   }
-  await sleep(ms, signal, model);
+  return ms;
 }
 
 /** The error of a call the caller aborted. */
@@ -94,7 +103,8 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined, model: string): Promise<void> {
+/** Waits `ms`, or rejects with CANCELLED when the caller aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined, model: string): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = () => {

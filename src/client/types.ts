@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { Pace } from "./pacer.ts";
+
 /**
  * Routes requests through Cloudflare AI Gateway.
  *
@@ -98,6 +100,12 @@ export interface CallOptions {
    * before its first event. Default: every event does.
    */
   delivers?: (event: Record<string, unknown>) => boolean;
+  /**
+   * The back-pressure of a batched call this request belongs to: each
+   * attempt waits while the call is paused, and a rate-limited attempt
+   * pauses the whole call for as long as it waits itself.
+   */
+  pace?: Pace;
 }
 
 /** One item of a streamed answer. */

@@ -9,6 +9,7 @@ import { GenkitError } from "genkit";
 import type { EmbedderAction } from "genkit/embedder";
 import { embedder, embedderActionMetadata } from "genkit/plugin";
 import type { WorkersAIClient } from "../client/client.ts";
+import { Pacer } from "../client/pacer.ts";
 import { documentText } from "../documents.ts";
 import type { TaskFamily } from "../families.ts";
 import { retrievalRef } from "../refs.ts";
@@ -84,12 +85,25 @@ async function embedInBatches(
   let next = 0;
   let done = 0;
 
+  // The batches share back-pressure: a rate-limited batch pauses them all,
+  // and the call's concurrency halves, then grows back (see Pacer).
+  const pacer = new Pacer(concurrency);
   const worker = async () => {
     while (next < count && !signal.aborted) {
+      try {
+        await pacer.acquire(signal);
+      } catch {
+        return; // aborted while waiting for a slot
+      }
+      if (next >= count || signal.aborted) {
+        pacer.release();
+        return;
+      }
       const batch = next++;
       const slice = texts.slice(batch * size, (batch + 1) * size);
       try {
-        const result = await client.run(spec.id, toEmbedBody(spec, config, slice), { signal });
+        const body = toEmbedBody(spec, config, slice);
+        const result = await client.run(spec.id, body, { signal, pace: pacer });
         results[batch] = readVectors(spec, result, slice.length);
         done++;
       } catch (error) {
@@ -98,6 +112,8 @@ async function embedInBatches(
           stop.abort(); // the call fails anyway: spend no more requests on it
         }
         return;
+      } finally {
+        pacer.release();
       }
     }
   };

@@ -45,6 +45,9 @@ export async function startEmulatorOn(
     get maxInFlight() {
       return state.maxInFlight;
     },
+    get rateLimited() {
+      return state.limiter.rejected;
+    },
     fault(fault: Fault) {
       state.faults.push({ fault, remaining: fault.times ?? 1 });
     },
@@ -52,6 +55,7 @@ export async function startEmulatorOn(
       state.requests = [];
       state.faults = [];
       state.maxInFlight = state.inFlight;
+      state.limiter.reset();
     },
     close,
     [Symbol.asyncDispose]: close,

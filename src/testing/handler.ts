@@ -7,7 +7,14 @@
  */
 
 import { readBody } from "./body.ts";
-import { ApiError, badInput, errorEnvelope, noSuchModel, successEnvelope } from "./errors.ts";
+import {
+  ApiError,
+  badInput,
+  errorEnvelope,
+  messageForCode,
+  noSuchModel,
+  successEnvelope,
+} from "./errors.ts";
 import { faultResponse, streamPlan, takeFault } from "./faults.ts";
 import { errorResponse, Exchange, gone, jsonResponse, plainJson, taskResponse } from "./respond.ts";
 import { searchModels } from "./search.ts";
@@ -98,6 +105,12 @@ function modelAnswer(ex: Exchange, req: ModelRequest): Response {
   });
 }
 
+/** The Workers AI task name of a model (rate limits are kept by it), from the task serving it. */
+function taskNameOf(model: string | undefined, op: ModelOp): string | undefined {
+  if (model === undefined) return undefined;
+  return taskFor(model, op)?.models().find((m) => m.name === model)?.task.name;
+}
+
 /** Creates the request handler of an emulator. */
 export function createHandler(state: EmulatorState): (request: Request) => Promise<Response> {
   return async (request: Request): Promise<Response> => {
@@ -155,6 +168,18 @@ export function createHandler(state: EmulatorState): (request: Request) => Promi
     }
     if (request.method !== "POST") return reply(405, 7001, "Method not allowed");
 
+    // Over its task's budget, a request is refused before it is served (reference §2.4).
+    const retryAfter = state.limiter.active
+      ? state.limiter.take(taskNameOf(routed.model, op))
+      : undefined;
+    if (retryAfter !== undefined) {
+      return jsonResponse(
+        ex,
+        429,
+        errorEnvelope(3040, messageForCode(3040, routed.model)),
+        { ...extra, "retry-after": String(retryAfter) },
+      );
+    }
     const streamAsked = isObject(json) && json.stream === true;
     const fault = takeFault(state, routed.model, streamAsked);
     const service = typeof state.serviceTimeMs === "function"

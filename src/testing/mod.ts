@@ -32,6 +32,7 @@ export type {
   EmulatorOptions,
   EmulatorRoute,
   Fault,
+  RateLimit,
   RecordedFile,
   RecordedFormField,
   RecordedRequest,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { RateLimiter } from "./ratelimit.ts";
 import type { EmulatorOptions, Fault, RecordedRequest } from "./types.ts";
 
 /** The mutable state of one emulator. */
@@ -33,6 +34,8 @@ export interface EmulatorState {
   readonly requireLicenseAgreement: boolean;
   /** Whether a `{"prompt": "agree"}` request to Llama 3.2 Vision was received. */
   licenseAgreed: boolean;
+  /** The per-task rate limits and their counters. */
+  readonly limiter: RateLimiter;
 }
 
 /** Creates the state of an emulator from its options. */
@@ -50,5 +53,6 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
     completions: 0,
     requireLicenseAgreement: options.requireLicenseAgreement ?? false,
     licenseAgreed: false,
+    limiter: new RateLimiter(options.rateLimits),
   };
 }

@@ -42,6 +42,36 @@ export interface EmulatorOptions {
    * Default `false`.
    */
   requireLicenseAgreement?: boolean;
+  /**
+   * Rate limits by Workers AI task name (`"Text Embeddings"`, `"Text
+   * Generation"`, …), as Cloudflare enforces them per task type: at most
+   * `requests` model requests per fixed window of `windowMs`; the others are
+   * answered HTTP 429 with code 3040 and a `Retry-After` (whole seconds) until
+   * the window ends, and counted in {@linkcode Emulator.rateLimited}. Scale
+   * the window down for tests (Cloudflare's is a minute). Default: none.
+   */
+  rateLimits?: Readonly<Record<string, RateLimit>>;
+}
+
+/**
+ * A request budget per window, for {@linkcode EmulatorOptions.rateLimits}.
+ *
+ * @example
+ * ```ts
+ * import { type RateLimit, startEmulator } from "@x/cloudflare-ai/testing";
+ *
+ * // Text Embeddings allows 3,000 requests a minute: the same, scaled to a second.
+ * const embeddings: RateLimit = { requests: 50, windowMs: 1000 };
+ * await using emu = await startEmulator({ rateLimits: { "Text Embeddings": embeddings } });
+ * // ...embed a corpus, then:
+ * console.log(emu.rateLimited); // requests answered 429 for being over budget
+ * ```
+ */
+export interface RateLimit {
+  /** Requests allowed per window. */
+  requests: number;
+  /** The window, in milliseconds. */
+  windowMs: number;
 }
 
 /**
@@ -282,6 +312,8 @@ export interface Emulator extends AsyncDisposable {
   readonly inFlight: number;
   /** The most model requests ever in flight at once (since start or the last reset). */
   readonly maxInFlight: number;
+  /** Model requests answered 429 by {@linkcode EmulatorOptions.rateLimits} (since start or the last reset). */
+  readonly rateLimited: number;
   /** Queue a scripted fault. */
   fault(fault: Fault): void;
   /** Forget recorded requests, queued faults and `maxInFlight`. */
