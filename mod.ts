@@ -1,7 +1,8 @@
 /**
  * Cloudflare Workers AI for Genkit: text generation (streaming, tools,
- * images in), embeddings and reranking, over the REST API, AI Gateway or the
- * `env.AI` binding.
+ * images in), embeddings, reranking and image generation, and translation,
+ * classification, object detection, image-to-text and turn detection, over
+ * the REST API, AI Gateway or the `env.AI` binding.
  *
  * ```ts
  * import { genkit } from "genkit";
@@ -55,3 +56,46 @@ export {
 } from "./src/text/catalog.ts";
 export { type EmbedderSpec, EMBEDDING_MODELS, type EmbeddingFields } from "./src/embed/catalog.ts";
 export { RERANKER_MODELS, type RerankerSpec } from "./src/rerank/catalog.ts";
+export { type ImageConfig, ImageConfigSchema } from "./src/image/config.ts";
+export {
+  IMAGE_MODELS,
+  type ImageInput,
+  type ImageModelId,
+  type ImageModelSpec,
+  type ImageParam,
+} from "./src/image/catalog.ts";
+export type { TranslateConfig } from "./src/translate/config.ts";
+export {
+  type TranslateModelId,
+  type TranslateModelSpec,
+  TRANSLATION_MODELS,
+} from "./src/translate/catalog.ts";
+export type { Classification, ClassifyConfig } from "./src/classify/config.ts";
+export {
+  CLASSIFICATION_MODELS,
+  type ClassifyModelId,
+  type ClassifyModelSpec,
+} from "./src/classify/catalog.ts";
+export type { DetectConfig, DetectedObject } from "./src/detect/config.ts";
+export {
+  DETECTION_MODELS,
+  type DetectModelId,
+  type DetectModelSpec,
+} from "./src/detect/catalog.ts";
+export type { CaptionConfig } from "./src/caption/config.ts";
+export {
+  CAPTION_MODELS,
+  type CaptionModelId,
+  type CaptionModelSpec,
+} from "./src/caption/catalog.ts";
+export type { TurnConfig, TurnDetection } from "./src/turn/config.ts";
+export { TURN_MODELS, type TurnModelId, type TurnModelSpec } from "./src/turn/catalog.ts";
+export { type TranscribeConfig, TranscribeConfigSchema } from "./src/transcribe/config.ts";
+export {
+  TRANSCRIBE_MODELS,
+  type TranscribeModelId,
+  type TranscribeModelSpec,
+  type TranscribeWire,
+} from "./src/transcribe/catalog.ts";
+export { type SpeechConfig, SpeechConfigSchema } from "./src/speech/config.ts";
+export { SPEECH_MODELS, type SpeechModelId, type SpeechModelSpec } from "./src/speech/catalog.ts";

@@ -1,6 +1,8 @@
 /**
  * Shared by the examples: use Workers AI when CLOUDFLARE_ACCOUNT_ID and
- * CLOUDFLARE_API_TOKEN are set, and the local emulator otherwise.
+ * CLOUDFLARE_API_TOKEN are set (at CLOUDFLARE_AI_BASE_URL when that is set
+ * too, e.g. an emulator started with `deno task emulator`), and a local
+ * emulator of their own otherwise.
  */
 import process from "node:process";
 import type { CloudflareAIOptions } from "../mod.ts";
@@ -14,7 +16,12 @@ export interface Connection extends AsyncDisposable {
 
 export async function connect(): Promise<Connection> {
   if (process.env.CLOUDFLARE_ACCOUNT_ID && process.env.CLOUDFLARE_API_TOKEN) {
-    console.log("Using Cloudflare Workers AI (CLOUDFLARE_ACCOUNT_ID is set).");
+    const baseUrl = process.env.CLOUDFLARE_AI_BASE_URL;
+    console.log(
+      baseUrl
+        ? `Using Workers AI at ${baseUrl} (CLOUDFLARE_AI_BASE_URL is set).`
+        : "Using Cloudflare Workers AI (CLOUDFLARE_ACCOUNT_ID is set).",
+    );
     const close = () => Promise.resolve();
     return { options: {}, close, [Symbol.asyncDispose]: close };
   }

@@ -1,6 +1,9 @@
 /**
  * Runs every example in this folder, one after the other (`deno task demo`).
+ * Credentials in `.env` at the repository root are used when set there.
  */
+import "./_preflight.ts";
+
 const here = new URL(".", import.meta.url);
 const examples: string[] = [];
 for await (const entry of Deno.readDir(here)) {

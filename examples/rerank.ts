@@ -5,6 +5,7 @@
  *
  *   deno run --allow-env --allow-net --allow-read --allow-sys examples/rerank.ts
  */
+import "./_preflight.ts"; // first: checks permissions before Genkit loads
 import { Document, genkit } from "genkit";
 import { cloudflareAI } from "../mod.ts"; // in your app: "@x/cloudflare-ai"
 import { connect } from "./_connect.ts";

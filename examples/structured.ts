@@ -3,6 +3,7 @@
  *
  *   deno run --allow-env --allow-net --allow-read --allow-sys examples/structured.ts
  */
+import "./_preflight.ts"; // first: checks permissions before Genkit loads
 import { genkit, z } from "genkit";
 import { cloudflareAI } from "../mod.ts"; // in your app: "@x/cloudflare-ai"
 import { connect } from "./_connect.ts";

@@ -11,12 +11,20 @@
  */
 import type { ActionMetadata } from "genkit";
 import type { ResolvableAction } from "genkit/plugin";
+import { captionFamily } from "./caption/family.ts";
+import { classifyFamily } from "./classify/family.ts";
 import type { WorkersAIClient } from "./client/client.ts";
+import { detectFamily } from "./detect/family.ts";
 import type { DownloadPolicy } from "./downloads/policy.ts";
 import { embedFamily } from "./embed/family.ts";
+import { imageFamily } from "./image/family.ts";
 import type { LiveModel } from "./model_search.ts";
 import { rerankFamily } from "./rerank/family.ts";
+import { speechFamily } from "./speech/family.ts";
 import { textFamily } from "./text/family.ts";
+import { transcribeFamily } from "./transcribe/family.ts";
+import { translateFamily } from "./translate/family.ts";
+import { turnFamily } from "./turn/family.ts";
 
 /** The Genkit action types Workers AI models become. */
 export type ActionKind = "model" | "embedder" | "reranker";
@@ -74,6 +82,14 @@ export const FAMILIES: readonly TaskFamily[] = [
   textFamily,
   embedFamily,
   rerankFamily,
+  imageFamily,
+  transcribeFamily,
+  speechFamily,
+  translateFamily,
+  classifyFamily,
+  detectFamily,
+  captionFamily,
+  turnFamily,
 ];
 
 /** The family that serves Workers AI task `task` as actions of `kind`, if any. */

@@ -130,7 +130,9 @@ export async function mediaBytes(
 
 /** Decodes a base64 `data:` URL; anything else is refused. */
 function decodeDataUrl(model: string, url: string): MediaBytes {
-  const m = /^data:([^;,]*)((?:;[^;,]*)*);base64,(.*)$/is.exec(url);
+  // The header is matched alone: a regular expression over a URL of megabytes is slow.
+  const comma = url.indexOf(",");
+  const m = comma < 0 ? null : /^data:([^;,]*)((?:;[^;,]*)*);base64$/i.exec(url.slice(0, comma));
   if (!m) {
     throw invalid(
       `${model} takes media as base64 data: URLs or http(s) URLs; got ${
@@ -138,14 +140,12 @@ function decodeDataUrl(model: string, url: string): MediaBytes {
       }….`,
     );
   }
-  let binary: string;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    binary = atob(m[3].replace(/\s+/g, ""));
+    bytes = fromBase64(url.slice(comma + 1));
   } catch {
     throw invalid(`The data: URL of a media part for ${model} is not valid base64.`);
   }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return { bytes, contentType: m[1].toLowerCase() };
 }
 
@@ -184,9 +184,13 @@ export function dataUrl(bytes: Uint8Array, contentType: string): string {
   return `data:${contentType};base64,${base64(bytes)}`;
 }
 
-/** The bytes of a base64 string (an answer's `image` or `audio` field). */
+/** The bytes of a base64 string (an answer's `image` or `audio` field); whitespace is skipped. */
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
+  // The native decoder where there is one (V8 13.x: Deno, Workers); atob otherwise (Node 20).
+  const native = (Uint8Array as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> })
+    .fromBase64;
+  if (typeof native === "function") return native.call(Uint8Array, text);
+  const binary = atob(text.replace(/\s+/g, ""));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;

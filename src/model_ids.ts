@@ -69,6 +69,12 @@ export const RETIRED_MODELS: readonly RetiredModel[] = [
     note: "no such model was ever published under @cf/ (its @hf/ twin was retired on 2026-05-30)",
   },
   {
+    id: "@cf/facebook/bart-large-cnn",
+    retired: "2026-05-30",
+    replacement: LLAMA_31,
+    note: "Workers AI has no summarization model left: ask a text-generation model to summarise",
+  },
+  {
     id: "@cf/moonshotai/kimi-k2.5",
     retired: "2026-05-30",
     replacement: "@cf/moonshotai/kimi-k2.6",
@@ -91,7 +97,6 @@ export const RETIRED_MODELS: readonly RetiredModel[] = [
     ["@cf/defog/sqlcoder-7b-2", "@cf/qwen/qwen2.5-coder-32b-instruct"],
     ["@cf/unum/uform-gen2-qwen-500m", "@cf/meta/llama-4-scout-17b-16e-instruct"],
     ["@cf/google/gemma-3-12b-it", "@cf/google/gemma-4-26b-a4b-it"],
-    ["@cf/facebook/bart-large-cnn", LLAMA_31],
   ]),
   ...retiredBatch("2025-10-01", [
     ["@hf/thebloke/zephyr-7b-beta-awq", LLAMA_31],

@@ -255,16 +255,16 @@ function createClient(options: CloudflareAIOptions): WorkersAIClient {
     }
   }
   const timeoutMs = wholeNumber("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const envBaseUrl = process.env.CLOUDFLARE_AI_BASE_URL || undefined;
   return new WorkersAIClient({
     accountId: accountId === undefined ? undefined : pathId("accountId", accountId),
     // The token goes into the Authorization header: no CR/LF may ride along.
     apiToken: apiToken === undefined ? undefined : headerValue("apiToken", apiToken),
-    // CLOUDFLARE_AI_BASE_URL points an app at the emulator or a proxy without a code change.
+    // CLOUDFLARE_AI_BASE_URL points an app at the emulator or a proxy without a
+    // code change; set but empty, it is as if unset.
     baseUrl: baseUrlOption(
-      options.baseUrl === undefined && process.env.CLOUDFLARE_AI_BASE_URL
-        ? "CLOUDFLARE_AI_BASE_URL"
-        : "baseUrl",
-      options.baseUrl ?? process.env.CLOUDFLARE_AI_BASE_URL ?? DEFAULT_BASE_URL,
+      options.baseUrl === undefined && envBaseUrl ? "CLOUDFLARE_AI_BASE_URL" : "baseUrl",
+      options.baseUrl ?? envBaseUrl ?? DEFAULT_BASE_URL,
     ),
     gateway: gatewayOption(options.gateway),
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),

@@ -10,14 +10,30 @@ import { logger } from "genkit/logging";
 import type { ModelInfo } from "genkit/model";
 import { type GenkitPluginV2, genkitPluginV2, type ResolvableAction } from "genkit/plugin";
 import type { EmbedConfig } from "./embed/config.ts";
+import type { ImageModelId } from "./image/catalog.ts";
+import type { ImageConfig } from "./image/config.ts";
 import { type ActionKind, FAMILIES, familyFor, isServedTask, type TaskFamily } from "./families.ts";
 import { checkModelId, retiredModel } from "./model_ids.ts";
 import { type LiveModel, ModelSearch } from "./model_search.ts";
 import { type CloudflareAIOptions, settingsFrom } from "./options.ts";
 import type { EmbedderRef, ModelRef, RerankerRef } from "./refs.ts";
 import type { RerankConfig } from "./rerank/config.ts";
+import type { SpeechModelId } from "./speech/catalog.ts";
+import type { SpeechConfig } from "./speech/config.ts";
 import type { TextModelId } from "./text/catalog.ts";
 import type { TextConfig } from "./text/config.ts";
+import type { TranscribeModelId } from "./transcribe/catalog.ts";
+import type { TranscribeConfig } from "./transcribe/config.ts";
+import type { TranslateModelId } from "./translate/catalog.ts";
+import type { TranslateConfig } from "./translate/config.ts";
+import type { ClassifyModelId } from "./classify/catalog.ts";
+import type { ClassifyConfig } from "./classify/config.ts";
+import type { DetectModelId } from "./detect/catalog.ts";
+import type { DetectConfig } from "./detect/config.ts";
+import type { CaptionModelId } from "./caption/catalog.ts";
+import type { CaptionConfig } from "./caption/config.ts";
+import type { TurnModelId } from "./turn/catalog.ts";
+import type { TurnConfig } from "./turn/config.ts";
 
 /**
  * The plugin's name, and the prefix of every action it defines.
@@ -135,9 +151,8 @@ export interface CloudflareAI {
 
 /**
  * The config a model reference takes, from its id: a catalog model takes its
- * family's config (every catalog model is a text model today; the image and
- * speech families add their ids here), any other id the text config, since
- * text generation is what an unknown id falls back to.
+ * family's config (one line per family below), any other id the text config,
+ * since text generation is what an unknown id falls back to.
  *
  * @example
  * ```ts
@@ -151,6 +166,14 @@ export interface CloudflareAI {
 export type ModelConfigFor<Id extends string> =
   // One line per family of Genkit models: its catalog ids take its config.
   Id extends TextModelId ? TextConfig
+    : Id extends ImageModelId ? ImageConfig
+    : Id extends TranscribeModelId ? TranscribeConfig
+    : Id extends SpeechModelId ? SpeechConfig
+    : Id extends TranslateModelId ? TranslateConfig
+    : Id extends ClassifyModelId ? ClassifyConfig
+    : Id extends DetectModelId ? DetectConfig
+    : Id extends CaptionModelId ? CaptionConfig
+    : Id extends TurnModelId ? TurnConfig
     : TextConfig;
 
 /**

@@ -59,7 +59,7 @@ Deno.test("an unknown id takes the task the account's model search reports for i
   await using emu = await startEmulator();
   const ai = app(emu, [
     { name: "@cf/acme/embed-x", task: "Text Embeddings" },
-    { name: "@cf/acme/paint-x", task: "Text-to-Image" },
+    { name: "@cf/acme/video-x", task: "Text-to-Video" },
   ]);
   // An embedding model: an embedder, not a text model.
   assert.ok(await ai.registry.lookupAction("/embedder/cloudflare-ai/@cf/acme/embed-x"));
@@ -70,10 +70,10 @@ Deno.test("an unknown id takes the task the account's model search reports for i
   // A task no family serves: refused before any request, naming the task.
   emu.reset();
   const e = await failure(() =>
-    ai.generate({ model: "cloudflare-ai/@cf/acme/paint-x", prompt: "a cat" })
+    ai.generate({ model: "cloudflare-ai/@cf/acme/video-x", prompt: "a cat" })
   );
   assert.equal(e.status, "UNIMPLEMENTED");
-  assert.match(e.message, /Text-to-Image/);
+  assert.match(e.message, /Text-to-Video/);
   assert.equal(modelRequests(emu).length, 0);
 });
 
@@ -89,12 +89,12 @@ Deno.test("an unknown id takes a task the caller names, in the plugin's options 
   assert.equal(ref.name, "cloudflare-ai/@cf/acme/chat-z");
   assert.deepEqual(ref.info?.supports?.output, ["text"]);
   const paint = failure(() =>
-    Promise.resolve(cloudflareAI.model("@cf/acme/paint-z", undefined, { task: "Text-to-Image" }))
+    Promise.resolve(cloudflareAI.model("@cf/acme/video-z", undefined, { task: "Text-to-Video" }))
   );
   assert.equal((await paint).status, "UNIMPLEMENTED");
   // The task named on a reference holds when the id is resolved by name.
   const named = await failure(() =>
-    ai.generate({ model: "cloudflare-ai/@cf/acme/paint-z", prompt: "x" })
+    ai.generate({ model: "cloudflare-ai/@cf/acme/video-z", prompt: "x" })
   );
   assert.equal(named.status, "UNIMPLEMENTED");
   assert.throws(

@@ -78,16 +78,21 @@ function resultOf(
 
 /**
  * Reads a successful answer. A JSON answer (by its content type, or any
- * answer when JSON is expected) becomes its `result`; anything else, when
- * bytes are expected, becomes bytes with the answer's content type.
+ * answer when JSON is expected) becomes its `result` (a binding's array too,
+ * when a list is expected); anything else, when bytes are expected, becomes
+ * bytes with the answer's content type.
  */
 export async function readOutcome(
   model: string,
   response: Response,
-  expected: "json" | "bytes",
+  expected: "json" | "list" | "bytes",
   secrets: readonly (string | undefined)[],
 ): Promise<Outcome> {
   if (response instanceof BindingResult) {
+    // A binding resolves to the result itself, and for some tasks that is an array.
+    if (expected === "list" && Array.isArray(response.result)) {
+      return { kind: "json", result: response.result };
+    }
     return { kind: "json", result: resultOf(model, response.result, undefined, secrets) };
   }
   const type = response.headers.get("content-type") ?? "";

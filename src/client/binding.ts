@@ -69,7 +69,9 @@ export async function viaBinding(
 
 /** What `env.AI.run` takes for a request: the JSON body itself, a form as `multipart`, or the family's own inputs. */
 function bindingInputs(model: string, request: WireRequest): unknown {
-  if (request.bindingInputs !== undefined) return request.bindingInputs;
+  const own = request.bindingInputs;
+  if (typeof own === "function") return own();
+  if (own !== undefined) return own;
   const body = request.body;
   if ("json" in body) return body.json;
   if ("form" in body) {

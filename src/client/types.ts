@@ -134,14 +134,18 @@ export interface WireRequest {
    * The inputs `env.AI.run` takes for this request, when they are not the
    * REST body itself (a JSON body is passed as it is; a form as
    * `{ multipart: { body, contentType } }`). Required for raw-bytes bodies.
+   * A function is called once per attempt, for inputs that can be read only
+   * once (a `ReadableStream` body).
    */
   bindingInputs?: unknown;
   /**
-   * What a successful answer is declared to be: a JSON result, or raw bytes
-   * (images, audio). Over REST the answer's content type decides; through a
-   * binding this decides how a byte stream it returns is read. Default `"json"`.
+   * What a successful answer is declared to be: a JSON result, a JSON result
+   * that is an array (classification and detection answer bare arrays, which
+   * a binding resolves to as they are), or raw bytes (images, audio). Over
+   * REST the answer's content type decides; through a binding this decides
+   * how a byte stream it returns is read. Default `"json"`.
    */
-  answer?: "json" | "bytes";
+  answer?: "json" | "list" | "bytes";
 }
 
 /** What a successful call answered. */

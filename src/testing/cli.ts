@@ -2,7 +2,7 @@
  * The Workers AI emulator as a command, on Deno and on Node:
  *
  * ```sh
- * deno run --allow-net=127.0.0.1 --allow-env --allow-read jsr:@x/cloudflare-ai/emulator
+ * deno run --allow-env --allow-net=127.0.0.1 jsr:@x/cloudflare-ai/emulator
  * npx cloudflare-ai-emulator            # with the npm package installed
  * ```
  *
@@ -31,9 +31,9 @@ const DEFAULT_PORT = 8790;
 const HELP = `${NAME}: a local Cloudflare Workers AI for Genkit apps and their tests.
 
 Usage:
-  npx ${NAME} [options]                          (npm package)
-  deno run -A jsr:@x/cloudflare-ai/emulator [options]    (JSR)
-  deno task emulator [options]                           (this repository)
+  npx ${NAME} [options]
+  deno run --allow-env --allow-net=127.0.0.1 jsr:@x/cloudflare-ai/emulator [options]
+  deno task emulator [options]          (in the source repository)
 
 Options:
   --port <n>                   Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one).
@@ -42,6 +42,9 @@ Options:
   --api-token <token>          Bearer token every request must carry (default emulator-token).
   --service-time-ms <n>        Milliseconds added before every model answer (default 0).
   --stream-event-delay-ms <n>  Milliseconds between two events of a stream (default 0).
+  --rate-limit <task>=<n>/<ms> At most <n> requests of a task per window of <ms>, the rest
+                               answered 429 (code 3040, Retry-After); repeatable, e.g.
+                               --rate-limit "Text Embeddings=3000/60000".
   --require-license-agreement  Llama 3.2 Vision answers 5016 until {"prompt":"agree"} is sent once.
   --json                       Print one JSON line {url, gatewayUrl, accountId, apiToken}
                                instead of the export lines.
@@ -113,6 +116,16 @@ function parse(args: readonly string[]): Command {
       case "--stream-event-delay-ms":
         options.streamEventDelayMs = whole(3_600_000);
         break;
+      case "--rate-limit": {
+        const v = value();
+        const m = /^(.+?)\s*=\s*(\d+)\/(\d+)$/.exec(v);
+        if (!m || Number(m[2]) < 1 || Number(m[3]) < 1) {
+          throw new UsageError(`${flag} needs <task>=<requests>/<windowMs>, not ${v}`);
+        }
+        const limit = { requests: Number(m[2]), windowMs: Number(m[3]) };
+        options.rateLimits = { ...options.rateLimits, [m[1]]: limit };
+        break;
+      }
       case "--account-id":
         options.accountId = value();
         break;

@@ -2,9 +2,14 @@
  * A local Cloudflare Workers AI emulator for testing offline.
  *
  * It speaks the Workers AI REST wire format: `/ai/run/{model}` for text
- * generation (both response families, with SSE streaming), embeddings and
- * reranking; `/ai/v1/chat/completions` and `/ai/v1/embeddings`; the model
- * search; the AI Gateway URL form; Bearer auth and Cloudflare error envelopes.
+ * generation (both response families, with SSE streaming), embeddings,
+ * reranking, translation, classification (bare arrays in `result`), object
+ * detection, image-to-text, turn detection and image generation (binary PNG
+ * and JPEG bodies, base64 JSON, FLUX.2's multipart form; small real images,
+ * deterministic, made from their prompt, seed and input images);
+ * `/ai/v1/chat/completions` and
+ * `/ai/v1/embeddings`; the model search; the AI Gateway URL form; Bearer auth
+ * and Cloudflare error envelopes.
  * Text models also do function calling (each model's tool-call shape, streamed
  * or not), JSON mode (`response_format` / `guided_json`, in each model's answer
  * form) and image input (content parts or the `image` field), each validated

@@ -9,11 +9,19 @@
  * @module
  */
 
+import { captionTask } from "./caption.ts";
+import { classifyTask } from "./classify.ts";
+import { detectTask } from "./detect.ts";
 import { embedTask } from "./embed.ts";
+import { imageTask } from "./image.ts";
 import type { ModelObject } from "./model_object.ts";
 import { rerankTask } from "./rerank.ts";
+import { speechTask } from "./speech.ts";
 import type { EmulatorState } from "./state.ts";
 import { textTask } from "./text.ts";
+import { translateTask } from "./translate.ts";
+import { turnTask } from "./turn.ts";
+import { transcribeTask } from "./transcribe.ts";
 
 /**
  * The endpoint a model request came through: `/ai/run/{model}` (or its
@@ -84,6 +92,14 @@ export const TASKS: readonly EmulatorTask[] = [
   textTask,
   embedTask,
   rerankTask,
+  imageTask,
+  transcribeTask,
+  speechTask,
+  translateTask,
+  classifyTask,
+  detectTask,
+  captionTask,
+  turnTask,
 ];
 
 /** The task serving a model through an endpoint, if any. */

@@ -1,8 +1,6 @@
 // The model search.
 import assert from "node:assert/strict";
-import { EMBEDDING_MODELS } from "../../src/embed/catalog.ts";
-import { RERANKER_MODELS } from "../../src/rerank/catalog.ts";
-import { TEXT_MODELS } from "../../src/text/catalog.ts";
+import { FAMILIES } from "../../src/families.ts";
 import { startEmulator } from "../../src/testing/mod.ts";
 import { run } from "./_helpers.ts";
 
@@ -51,14 +49,19 @@ Deno.test("the search lists each catalog model once, and each one it lists is se
     if (result.length === 0) break;
     names.push(...result.map((m: { name: string }) => m.name));
   }
-  const catalog = new Set(
-    [...TEXT_MODELS, ...EMBEDDING_MODELS, ...RERANKER_MODELS].map((m) => m.id),
-  );
+  // Every family's catalog, so that a family added to the registry is covered too.
+  const catalog = new Set(FAMILIES.flatMap((f) => f.catalog.map((m) => m.id)));
   assert.equal(names.length, new Set(names).size, "no model is listed twice");
   assert.deepEqual(new Set(names), catalog);
   for (const name of names) {
     // An empty body is bad input for every model: refused by its task, not as an unknown model.
     const res = await run(emu, name, {});
+    if (name === "@cf/moondream/moondream3.1-9B-A2B") {
+      // Except Moondream, whose schema requires no field: {} streams its default question.
+      assert.equal(res.status, 200, name);
+      await res.body?.cancel();
+      continue;
+    }
     assert.equal(res.status, 400, name);
     assert.equal((await res.json()).errors[0].code, 5006, name);
   }

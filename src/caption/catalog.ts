@@ -1,0 +1,76 @@
+/**
+ * The image-to-text models this plugin knows: an image (and a question)
+ * in, a description or an answer out.
+ *
+ * @module
+ */
+import { byId, workersLabel } from "../model_ids.ts";
+
+/**
+ * Everything the plugin knows about one image-to-text model.
+ *
+ * @example
+ * ```ts
+ * import { CAPTION_MODELS, type CaptionModelSpec } from "@x/cloudflare-ai";
+ *
+ * const reasons = (m: CaptionModelSpec) => m.wire === "moondream"; // a reasoning trace
+ * console.log(CAPTION_MODELS.filter(reasons).map((m) => m.id));
+ * ```
+ */
+export interface CaptionModelSpec {
+  /** Workers AI model id, e.g. `@cf/llava-hf/llava-1.5-7b-hf`. */
+  id: string;
+  /** Human label shown in the Developer UI. */
+  label: string;
+  /**
+   * How it is asked: LLaVA's `{ image: number[], prompt?, max_tokens?, … }`
+   * (or the raw image) answered with `description`, or Moondream's
+   * `{ task, image: <data URL>, question?, … }` answered with `answer` or
+   * `caption` and a reasoning trace.
+   */
+  wire: "llava" | "moondream";
+  /** Whether Cloudflare marks the model beta. */
+  beta?: boolean;
+}
+
+/**
+ * The id of an image-to-text model of the built-in catalog. A reference
+ * made with one of these ids is typed with `CaptionConfig`.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, type CaptionModelId } from "@x/cloudflare-ai";
+ *
+ * const id: CaptionModelId = "@cf/llava-hf/llava-1.5-7b-hf";
+ * const llava = cloudflareAI.model(id, { maxOutputTokens: 128 }); // config typed as CaptionConfig
+ * ```
+ */
+export type CaptionModelId = "@cf/llava-hf/llava-1.5-7b-hf" | "@cf/moondream/moondream3.1-9B-A2B";
+
+/**
+ * Every active Workers AI image-to-text model.
+ *
+ * @example
+ * ```ts
+ * import { CAPTION_MODELS, cloudflareAI } from "@x/cloudflare-ai";
+ *
+ * const captioners = CAPTION_MODELS.map((m) => cloudflareAI.model(m.id));
+ * ```
+ */
+export const CAPTION_MODELS: readonly CaptionModelSpec[] = [
+  // LLaVA's model page marks it beta.
+  { id: "@cf/llava-hf/llava-1.5-7b-hf", label: "LLaVA 1.5 7B", wire: "llava", beta: true },
+  { id: "@cf/moondream/moondream3.1-9B-A2B", label: "Moondream 3.1 9B A2B", wire: "moondream" },
+];
+
+const CAPTION_BY_ID = byId(CAPTION_MODELS);
+
+/** The catalog entry of a known image-to-text model, or `undefined`. */
+export function knownCaptioner(id: string): CaptionModelSpec | undefined {
+  return CAPTION_BY_ID.get(id);
+}
+
+/** The spec of any image-to-text id: the catalog entry, or LLaVA's wire format for one it does not know. */
+export function captionerSpec(id: string): CaptionModelSpec {
+  return CAPTION_BY_ID.get(id) ?? { id, label: workersLabel(id), wire: "llava" };
+}

@@ -1,0 +1,99 @@
+/**
+ * The translation task: M2M100 (`{ text, source_lang?, target_lang }` ->
+ * `{ translated_text }`) and IndicTrans2 (`{ text, target_language }` ->
+ * `{ translations }`), their schemas checked as Workers AI checks them, and
+ * a deterministic "translation" that names the languages and keeps the text.
+ *
+ * @module
+ */
+
+import {
+  knownTranslator,
+  type TranslateModelSpec,
+  TRANSLATION_MODELS,
+} from "../translate/catalog.ts";
+import { badInput, noSuchModel } from "./errors.ts";
+import { modelObject, type SearchTask } from "./model_object.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import { isObject, typeName } from "./util.ts";
+import { jsonInput, refuseExtraKeys, stringList } from "./validate.ts";
+
+const SEARCH_TASK: SearchTask = {
+  name: "Translation",
+  description: "Translation models convert a sequence of text from one language to another.",
+};
+
+/** The model search's descriptions and properties (emulator-only data). */
+const SEARCH: Readonly<Record<string, { description: string; properties: [string, string][] }>> = {
+  "@cf/meta/m2m100-1.2b": {
+    description: "A many-to-many multilingual translation model (encoder-decoder).",
+    properties: [[
+      "languages",
+      "english, chinese, french, spanish, arabic, russian, german, japanese, portuguese, hindi",
+    ]],
+  },
+  "@cf/ai4bharat/indictrans2-en-indic-1B": {
+    description: "Translation from English into the 22 scheduled Indic languages.",
+    properties: [],
+  },
+};
+
+/** The emulator's translation: the text, tagged with the language pair. */
+const translate = (text: string, from: string, to: string) => `(${from}→${to}) ${text}`;
+
+function requireString(body: Record<string, unknown>, key: string, minLength = 0): string {
+  const v = body[key];
+  if (typeof v !== "string") {
+    throw badInput(`Type mismatch of '/${key}', '${typeName(v)}' not in 'string'`);
+  }
+  if (v.length < minLength) throw badInput(`String at '/${key}' is shorter than minLength 1`);
+  return v;
+}
+
+function m2m100(body: Record<string, unknown>): unknown {
+  refuseExtraKeys(body, ["text", "source_lang", "target_lang"]);
+  const missing = ["text", "target_lang"].filter((k) => body[k] === undefined);
+  if (missing.length > 0) {
+    throw badInput(`required properties at '/' are ${missing.map((k) => `'${k}'`).join(", ")}`);
+  }
+  const text = requireString(body, "text", 1);
+  const to = requireString(body, "target_lang");
+  const from = body.source_lang === undefined ? "en" : requireString(body, "source_lang");
+  return { translated_text: translate(text, from, to) };
+}
+
+function indictrans2(spec: TranslateModelSpec, body: Record<string, unknown>): unknown {
+  refuseExtraKeys(body, ["text", "target_language"]);
+  const missing = ["text", "target_language"].filter((k) => body[k] === undefined);
+  if (missing.length > 0) {
+    throw badInput(`required properties at '/' are ${missing.map((k) => `'${k}'`).join(", ")}`);
+  }
+  const texts = stringList(body.text, "/text", Number.MAX_SAFE_INTEGER);
+  const to = body.target_language;
+  if (typeof to !== "string" || !spec.targets!.includes(to)) {
+    throw badInput(
+      `Value at '/target_language' is not one of the enum values ${
+        spec.targets!.map((t) => `'${t}'`).join(", ")
+      }`,
+    );
+  }
+  return { translations: texts.map((t) => translate(t, "eng_Latn", to)) };
+}
+
+/** The translation task. */
+export const translateTask: EmulatorTask = {
+  name: "translate",
+  handles: (model, op) => op === "run" && knownTranslator(model) !== undefined,
+  answer(ctx: TaskContext): TaskAnswer {
+    const spec = knownTranslator(ctx.model);
+    if (!spec) throw noSuchModel(ctx.model);
+    const body = jsonInput(ctx.body);
+    if (!isObject(body)) throw badInput("Type mismatch of '/', not in 'object'");
+    return { result: spec.wire === "indictrans2" ? indictrans2(spec, body) : m2m100(body) };
+  },
+  models: () =>
+    TRANSLATION_MODELS.map((m) => {
+      const s = SEARCH[m.id] ?? { description: `${m.label}: a translation model.`, properties: [] };
+      return modelObject(m.id, SEARCH_TASK, s.description, s.properties);
+    }),
+};
