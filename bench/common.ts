@@ -9,6 +9,8 @@
 export const IMPLEMENTATIONS = [
   "raw-fetch",
   "genkit-floor",
+  "ai-sdk-floor",
+  "langchain-floor",
   "cloudflare-ai",
   "compat-oai",
   "workers-ai-provider",
@@ -17,6 +19,17 @@ export const IMPLEMENTATIONS = [
 
 /** An implementation's name. */
 export type ImplName = (typeof IMPLEMENTATIONS)[number];
+
+/** The in-process floors: a framework with a model that answers in process, no network. */
+export const FLOORS = ["genkit-floor", "ai-sdk-floor", "langchain-floor"] as const;
+
+/** The framework floor of each client: what its framework costs with no client under it. */
+export const FRAMEWORK_FLOOR = {
+  "cloudflare-ai": "genkit-floor",
+  "compat-oai": "genkit-floor",
+  "workers-ai-provider": "ai-sdk-floor",
+  "langchain": "langchain-floor",
+} as const;
 
 /** The chat model of the text scenarios. */
 export const TEXT_MODEL = "@cf/meta/llama-3.1-8b-instruct-fast";
@@ -28,7 +41,11 @@ export const EMBED_DIMS = 768;
 export const EMBED_TEXTS = 10_000;
 /** Texts per request the Workers AI embedding API takes. */
 export const EMBED_BATCH = 100;
-/** Requests in flight of the plugin's embedder by default (`embedConcurrency`). */
+/**
+ * Requests in flight of the plugin's embedder by default (`embedConcurrency`):
+ * also the concurrency of every implementation that can set one, in the
+ * embedding scenarios.
+ */
 export const EMBED_CONCURRENCY = 4;
 
 /** The prompt of `generate` and `generate-c64`. */
@@ -37,6 +54,15 @@ export const SHORT_PROMPT = "Say hi to Ada in a friendly way!";
 /** The emulator's deterministic reply to a prompt. */
 export function expectedReply(prompt: string): string {
   return `Hello from ${TEXT_MODEL}! You said: ${prompt}`;
+}
+
+/**
+ * The emulator's reply as it streams it: one token per word (keeping its
+ * trailing space), cut at `limit` (the API's default `max_tokens` is 256).
+ * The floors answer with exactly these tokens.
+ */
+export function replyTokens(prompt: string, limit = 256): string[] {
+  return expectedReply(prompt).split(/(?<=\s)/).slice(0, limit);
 }
 
 const VOCABULARY = [
@@ -82,6 +108,11 @@ export interface Endpoint {
   apiToken: string;
   /** `${url}/accounts/${accountId}/ai`. */
   aiBase: string;
+  /**
+   * The `fetch` an implementation's embedding requests go through, when not
+   * the global one (`embed-ratelimited` passes one that counts them).
+   */
+  fetch?: typeof fetch;
 }
 
 /** One implementation under test. */

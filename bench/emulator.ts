@@ -24,9 +24,13 @@ export interface EmulatorProcess extends AsyncDisposable {
 const CLI = new URL("../src/testing/cli.ts", import.meta.url);
 const ROOT = new URL("../", import.meta.url);
 
-/** Starts `src/testing/cli.ts` on a free loopback port and waits for its address line. */
+/**
+ * Starts `src/testing/cli.ts` on a free loopback port and waits for its address line (`--json`).
+ * `rateLimits` (task name -> budget) become `--rate-limit "<task>=<requests>/<windowMs>"` flags.
+ */
 export async function startEmulatorProcess(
   serviceTimeMs = 0,
+  rateLimits: Readonly<Record<string, { requests: number; windowMs: number }>> = {},
 ): Promise<EmulatorProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -42,6 +46,11 @@ export async function startEmulatorProcess(
       "127.0.0.1",
       "--service-time-ms",
       String(serviceTimeMs),
+      ...Object.entries(rateLimits).flatMap(([task, l]) => [
+        "--rate-limit",
+        `${task}=${l.requests}/${l.windowMs}`,
+      ]),
+      "--json",
     ],
     cwd: ROOT,
     stdin: "null",

@@ -1,20 +1,25 @@
 /**
  * The benchmark suite: `deno task bench` (from the repository root).
  *
- * Starts two emulator processes, builds every implementation in this process,
- * runs the scenarios, then writes `bench/results.json` and `BENCHMARKS.md`.
+ * Starts two emulator processes (and one more per run of `embed-ratelimited`),
+ * builds every implementation in this process, runs the scenarios, then writes
+ * `bench/results.json` and `BENCHMARKS.md`.
  *
- * Options: `--quick` (few iterations, writes nothing), `--only=a,b` (some
- * scenarios, writes nothing).
+ * Options: `--quick` (few iterations, writes nothing), `--only=a,b` or bare
+ * scenario names (`deno task bench stream`: some scenarios, writes nothing).
  *
  * @module
  */
 import { type Endpoint, type Impl, IMPLEMENTATIONS, type ImplFactory } from "./common.ts";
+import { embedRatelimited } from "./embed_ratelimited.ts";
+import { imageScenario } from "./image.ts";
 import { startEmulatorProcess } from "./emulator.ts";
+import { aiSdkFloor } from "./impls/ai_sdk_floor.ts";
 import { cloudflareAi } from "./impls/cloudflare_ai.ts";
 import { compatOai } from "./impls/compat_oai.ts";
 import { genkitFloor } from "./impls/genkit_floor.ts";
 import { langchain } from "./impls/langchain.ts";
+import { langchainFloor } from "./impls/langchain_floor.ts";
 import { rawFetch } from "./impls/raw_fetch.ts";
 import { workersAiProvider } from "./impls/workers_ai_provider.ts";
 import { renderReport, type Results } from "./report.ts";
@@ -30,10 +35,13 @@ import {
   stream,
 } from "./scenarios.ts";
 import { checkTargets } from "./targets.ts";
+import { transcribeScenario } from "./transcribe.ts";
 
 const FACTORIES: Record<(typeof IMPLEMENTATIONS)[number], ImplFactory> = {
   "raw-fetch": rawFetch,
   "genkit-floor": genkitFloor,
+  "ai-sdk-floor": aiSdkFloor,
+  "langchain-floor": langchainFloor,
   "cloudflare-ai": cloudflareAi,
   "compat-oai": compatOai,
   "workers-ai-provider": workersAiProvider,
@@ -45,7 +53,10 @@ const SCENARIO_NAMES = [
   "generate-c64",
   "stream",
   "embed-10k",
+  "embed-ratelimited",
   "cold-start",
+  "transcribe",
+  "image",
 ];
 
 function parseArgs(args: string[]): { quick: boolean; only?: string[] } {
@@ -54,9 +65,11 @@ function parseArgs(args: string[]): { quick: boolean; only?: string[] } {
   for (const a of args) {
     if (a === "--quick") quick = true;
     else if (a.startsWith("--only=")) {
-      only = a.slice("--only=".length).split(",");
+      only = [...only ?? [], ...a.slice("--only=".length).split(",")];
+    } else if (!a.startsWith("-")) {
+      only = [...only ?? [], a];
     } else {throw new Error(
-        `unknown option ${a} (use --quick, --only=scenario,...)`,
+        `unknown option ${a} (use --quick, --only=scenario,... or scenario names)`,
       );}
   }
   for (const s of only ?? []) {
@@ -113,8 +126,12 @@ async function main(): Promise<void> {
   const skipped: Record<string, Record<string, string>> = {};
   const problems: Record<string, Record<string, string>> = {};
   const problemsFor = (scenario: string) => problems[scenario] ??= {};
+  const notes: Record<string, Record<string, string>> = {};
+  const notesFor = (scenario: string) => notes[scenario] ??= {};
 
-  const needServers = SCENARIO_NAMES.some((s) => s !== "cold-start" && wanted(s));
+  const needServers = SCENARIO_NAMES.some((s) =>
+    s !== "cold-start" && s !== "transcribe" && s !== "image" && wanted(s)
+  );
   if (needServers) {
     await using text = await startEmulatorProcess(0);
     await using embed = await startEmulatorProcess(20);
@@ -139,6 +156,11 @@ async function main(): Promise<void> {
         const problems = problemsFor("embed-10k");
         return embed10k(able, settings, log, (texts) => raw.embed!(texts), problems);
       }],
+      ["embed-ratelimited", () => {
+        const raw = impls.find((i) => i.name === "raw-fetch")!;
+        const [notes, wrong] = [notesFor("embed-ratelimited"), problemsFor("embed-ratelimited")];
+        return embedRatelimited(FACTORIES, settings, log, (t) => raw.embed!(t), notes, wrong);
+      }],
     ];
     for (const [name, run] of steps) {
       if (!wanted(name)) continue;
@@ -157,6 +179,23 @@ async function main(): Promise<void> {
       `cold-start: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     printTable("cold-start", scenarios["cold-start"]);
+  }
+  if (wanted("transcribe")) {
+    // Its own emulator and one process per client (bench/transcribe.ts).
+    log("transcribe: start");
+    scenarios.transcribe = await transcribeScenario(quick ? 2 : 9, log);
+    printTable("transcribe", scenarios.transcribe);
+  }
+  if (wanted("image")) {
+    // Its own emulator and one process per client (bench/image.ts).
+    log("image: start");
+    scenarios.image = await imageScenario(
+      quick ? 3 : 40,
+      log,
+      skipped.image ??= {},
+      notesFor("image"),
+    );
+    printTable("image", scenarios.image);
   }
 
   const results: Results = {
@@ -196,6 +235,7 @@ async function main(): Promise<void> {
         machine: machine(),
         skipped,
         problems,
+        notes,
         seconds,
       }),
     );

@@ -47,13 +47,17 @@ export interface Settings {
   embedWarmupTexts: number;
   /** `embed-10k`: measured runs per implementation. */
   embedRounds: number;
+  /** `embed-ratelimited`: texts. */
+  limitedTexts: number;
+  /** `embed-ratelimited`: measured runs per implementation. */
+  limitedRounds: number;
   /** `cold-start`: warm-up processes per variant. */
   coldWarmup: number;
   /** `cold-start`: measured processes per variant. */
   coldRounds: number;
 }
 
-/** The settings of a full run (about two minutes on two cores). */
+/** The settings of a full run (about three minutes on two cores). */
 export const FULL: Settings = {
   generateWarmup: 300,
   generateRounds: 3000,
@@ -67,6 +71,8 @@ export const FULL: Settings = {
   embedTexts: EMBED_TEXTS,
   embedWarmupTexts: 1000,
   embedRounds: 5,
+  limitedTexts: 20_000,
+  limitedRounds: 1,
   coldWarmup: 2,
   coldRounds: 21,
 };
@@ -85,6 +91,8 @@ export const QUICK: Settings = {
   embedTexts: EMBED_TEXTS,
   embedWarmupTexts: 200,
   embedRounds: 1,
+  limitedTexts: 6_000,
+  limitedRounds: 1,
   coldWarmup: 1,
   coldRounds: 2,
 };

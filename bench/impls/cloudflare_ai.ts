@@ -47,6 +47,7 @@ export function cloudflareAi(text: Endpoint, embed: Endpoint): Promise<Impl> {
         accountId: embed.accountId,
         apiToken: embed.apiToken,
         baseUrl: embed.url,
+        fetch: embed.fetch,
       }),
     ],
   });

@@ -10,20 +10,27 @@ import { genkit } from "genkit";
 import {
   chunk,
   EMBED_BATCH,
+  EMBED_CONCURRENCY,
   EMBED_MODEL,
   type Endpoint,
   type Impl,
+  mapLimit,
   TEXT_MODEL,
 } from "../common.ts";
 import { genkitText } from "./genkit_text.ts";
 
 const NAME = "workers-ai-oai";
 
+/** The OpenAI client's own `fetch` type (the web one, typed by its shims). */
+type ClientFetch = NonNullable<Parameters<typeof openAICompatible>[0]["fetch"]>;
+
 function app(ep: Endpoint, embedder: boolean) {
   const options = {
     name: NAME,
     apiKey: ep.apiToken,
     baseURL: `${ep.aiBase}/v1`,
+    // Passed on to the OpenAI client; undefined leaves its default.
+    fetch: ep.fetch as unknown as ClientFetch | undefined,
   };
   return genkit({
     promptDir: null,
@@ -60,18 +67,22 @@ export function compatOai(text: Endpoint, embed: Endpoint): Promise<Impl> {
     ...genkitText(ai, model, (maxTokens) => ({ max_tokens: maxTokens })),
     async embed(texts) {
       // ai.embedMany sends every text in one request and the endpoint takes
-      // at most 100: batches of 100, one after another, as user code would.
-      const out: number[][] = [];
-      for (const batch of chunk(texts, EMBED_BATCH)) {
-        const res = await embedAi.embedMany({
-          embedder,
-          content: batch,
-          // The OpenAI SDK asks for base64 unless told otherwise; Workers AI gives floats.
-          options: { encodingFormat: "float" },
-        });
-        for (const e of res) out.push(e.embedding);
-      }
-      return out;
+      // at most 100: the user code batches them, 100 a call, with as many
+      // calls in flight as the plugin's default (EMBED_CONCURRENCY).
+      const batches = await mapLimit(
+        chunk(texts, EMBED_BATCH),
+        EMBED_CONCURRENCY,
+        async (batch) => {
+          const res = await embedAi.embedMany({
+            embedder,
+            content: batch,
+            // The OpenAI SDK asks for base64 unless told otherwise; Workers AI gives floats.
+            options: { encodingFormat: "float" },
+          });
+          return res.map((e) => e.embedding);
+        },
+      );
+      return batches.flat();
     },
   });
 }

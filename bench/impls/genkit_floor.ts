@@ -6,17 +6,11 @@
  * @module
  */
 import { genkit } from "genkit";
-import { EMBED_DIMS, EMBED_TEXTS, type Impl, shortTexts, TEXT_MODEL } from "../common.ts";
+import { EMBED_DIMS, EMBED_TEXTS, type Impl, replyTokens, shortTexts } from "../common.ts";
 import { genkitText } from "./genkit_text.ts";
 
 const MODEL = "floor/echo";
 const EMBEDDER = "floor/embed";
-
-/** The emulator's reply: one token per word (keeping its trailing space), cut at `limit`. */
-function replyTokens(lastUserText: string, limit: number): string[] {
-  const tokens = `Hello from ${TEXT_MODEL}! You said: ${lastUserText}`.split(/(?<=\s)/);
-  return tokens.slice(0, limit);
-}
 
 /**
  * A deterministic unit vector for a text, with full-precision components like

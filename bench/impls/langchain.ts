@@ -7,7 +7,7 @@
  */
 import { ChatCloudflareWorkersAI, CloudflareWorkersAIEmbeddings } from "@langchain/cloudflare";
 import { HumanMessage } from "@langchain/core/messages";
-import { EMBED_MODEL, type Endpoint, type Impl, TEXT_MODEL } from "../common.ts";
+import { EMBED_CONCURRENCY, EMBED_MODEL, type Endpoint, type Impl, TEXT_MODEL } from "../common.ts";
 
 /**
  * `ChatCloudflareWorkersAI` sends `{messages, stream}` and has no option for
@@ -47,10 +47,12 @@ export function langchain(text: Endpoint, embed: Endpoint): Promise<Impl> {
     authorization: `Bearer ${embed.apiToken}`,
     "content-type": "application/json",
   };
-  // What a Workers binding's run() does, over REST: enough for the embeddings class.
+  // What a Workers binding's run() does, over REST: enough for the embeddings
+  // class. Like a binding's, its errors carry no status and no headers.
+  const send = embed.fetch ?? fetch;
   const binding = {
     async run(model: string, inputs: unknown) {
-      const res = await fetch(`${embed.aiBase}/run/${model}`, {
+      const res = await send(`${embed.aiBase}/run/${model}`, {
         method: "POST",
         headers: embedHeaders,
         body: JSON.stringify(inputs),
@@ -63,6 +65,8 @@ export function langchain(text: Endpoint, embed: Endpoint): Promise<Impl> {
     // deno-lint-ignore no-explicit-any
     binding: binding as any,
     model: EMBED_MODEL,
+    // Its AsyncCaller sends every batch at once unless told otherwise: the plugin's default.
+    maxConcurrency: EMBED_CONCURRENCY,
   });
   return Promise.resolve({
     name: "langchain",

@@ -8,17 +8,25 @@
  */
 import { embedMany, generateText, streamText } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
-import { EMBED_BATCH, EMBED_MODEL, type Endpoint, type Impl, TEXT_MODEL } from "../common.ts";
+import {
+  EMBED_BATCH,
+  EMBED_CONCURRENCY,
+  EMBED_MODEL,
+  type Endpoint,
+  type Impl,
+  TEXT_MODEL,
+} from "../common.ts";
 
 const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 
 function provider(ep: Endpoint) {
+  const send = ep.fetch ?? fetch;
   const redirect: typeof fetch = (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (!url.startsWith(CLOUDFLARE_API)) {
       return Promise.reject(new Error(`unexpected request to ${url}`));
     }
-    return fetch(ep.url + url.slice(CLOUDFLARE_API.length), init);
+    return send(ep.url + url.slice(CLOUDFLARE_API.length), init);
   };
   return createWorkersAI({
     accountId: ep.accountId,
@@ -54,7 +62,12 @@ export function workersAiProvider(
       return all;
     },
     async embed(texts) {
-      return (await embedMany({ model: embedder, values: texts })).embeddings;
+      // Every batch at once unless told otherwise: the plugin's default instead.
+      return (await embedMany({
+        model: embedder,
+        values: texts,
+        maxParallelCalls: EMBED_CONCURRENCY,
+      })).embeddings;
     },
   });
 }

@@ -1,0 +1,82 @@
+/**
+ * `langchain-floor`: a LangChain chat model that answers what the emulator
+ * answers, in process: the framework's own cost under `langchain`. It is the
+ * smallest subclass of the base class `ChatCloudflareWorkersAI` extends
+ * (`SimpleChatModel`), with the same streaming path (one
+ * `ChatGenerationChunk` per token, each announced with `handleLLMNewToken`),
+ * and it is called the way the `langchain` implementation calls its model.
+ *
+ * @module
+ */
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessageChunk, type BaseMessage, HumanMessage } from "@langchain/core/messages";
+import { ChatGenerationChunk } from "@langchain/core/outputs";
+import { type Impl, replyTokens } from "../common.ts";
+
+/** The text of the last human message. */
+function lastUserText(messages: BaseMessage[]): string {
+  let last = "";
+  for (const m of messages) {
+    if (m._getType() === "human" && typeof m.content === "string") last = m.content;
+  }
+  return last;
+}
+
+class EchoChatModel extends SimpleChatModel {
+  /** The reply's length cap, like the API's `max_tokens` (256 unless the caller sets it). */
+  maxTokens = 256;
+
+  _llmType(): string {
+    return "echo";
+  }
+
+  _call(messages: BaseMessage[]): Promise<string> {
+    return Promise.resolve(replyTokens(lastUserText(messages), this.maxTokens).join(""));
+  }
+
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    _options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    for (const token of replyTokens(lastUserText(messages), this.maxTokens)) {
+      const chunk = new ChatGenerationChunk({
+        message: new AIMessageChunk({ content: token }),
+        text: token,
+      });
+      yield chunk;
+      runManager?.handleLLMNewToken(chunk.text ?? "");
+    }
+  }
+}
+
+/** Creates the `langchain-floor` implementation. */
+export function langchainFloor(): Promise<Impl> {
+  const chat = new EchoChatModel({});
+  return Promise.resolve({
+    name: "langchain-floor",
+    async generate(prompt) {
+      const reply = await chat.invoke([new HumanMessage(prompt)]);
+      return reply.content as string;
+    },
+    async stream(prompt, maxTokens, onText) {
+      chat.maxTokens = maxTokens;
+      try {
+        const stream = await chat.stream([new HumanMessage(prompt)]);
+        let all = "";
+        for await (const c of stream) {
+          const delta = c.content;
+          if (typeof delta === "string" && delta !== "") {
+            all += delta;
+            onText(delta);
+          }
+        }
+        return all;
+      } finally {
+        chat.maxTokens = 256;
+      }
+    },
+    embedSkip: "a text floor: embed-10k's Genkit floor is genkit-floor",
+  });
+}
