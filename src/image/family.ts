@@ -11,10 +11,11 @@ import {
   type ModelInfo,
   modelRef,
 } from "genkit/model";
-import { model, modelActionMetadata } from "genkit/plugin";
+import { modelActionMetadata } from "genkit/plugin";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { DownloadPolicy } from "../downloads/policy.ts";
 import type { TaskFamily } from "../families.ts";
+import { defineTaskModel } from "../task_model.ts";
 import { IMAGE_MODELS, type ImageModelSpec, imageModelSpec, knownImageModel } from "./catalog.ts";
 import { imageConfigSchemaFor, validateImageConfig } from "./config.ts";
 import { imagePrompt, loadInputs, wireRequest } from "./request.ts";
@@ -47,16 +48,11 @@ function defineImageModel(
   actionName: string,
   downloads: DownloadPolicy,
 ): ModelAction {
-  const info = imageModelInfo(spec);
-  return model(
-    {
-      name: actionName,
-      label: info.label,
-      supports: info.supports,
-      configSchema: imageConfigSchemaFor(spec),
-      use: [],
-    },
-    async (request, { abortSignal }): Promise<GenerateResponseData> => {
+  return defineTaskModel(
+    actionName,
+    imageModelInfo(spec),
+    imageConfigSchemaFor(spec),
+    async (request, abortSignal): Promise<GenerateResponseData> => {
       const config = validateImageConfig(spec, request.config);
       const prompt = imagePrompt(spec, request, config);
       const inputs = await loadInputs(spec, prompt, downloads, abortSignal);

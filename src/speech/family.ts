@@ -11,12 +11,13 @@ import {
   type ModelInfo,
   modelRef,
 } from "genkit/model";
-import { model, modelActionMetadata } from "genkit/plugin";
+import { modelActionMetadata } from "genkit/plugin";
 import { isPlainObject, malformed } from "../client/answer.ts";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { Outcome } from "../client/types.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { TaskFamily } from "../families.ts";
+import { defineTaskModel } from "../task_model.ts";
 import { dataUrl, fromBase64, singleTurn, sniffAudioType } from "../media.ts";
 import { knownSpeechModel, SPEECH_MODELS, type SpeechSpec, speechSpec } from "./catalog.ts";
 import { rawAudioType, SpeechConfigSchema, speechSchemaFor, speechWireConfig } from "./config.ts";
@@ -108,16 +109,11 @@ function defineSpeechModel(
   client: WorkersAIClient,
   actionName: string,
 ): ModelAction {
-  const info = speechInfo(spec);
-  return model(
-    {
-      name: actionName,
-      label: info.label,
-      supports: info.supports,
-      configSchema: speechSchemaFor(spec),
-      use: [],
-    },
-    async (request, { abortSignal }) => {
+  return defineTaskModel(
+    actionName,
+    speechInfo(spec),
+    speechSchemaFor(spec),
+    async (request, abortSignal) => {
       const wire = speechWireConfig(spec, request.config);
       const { text, media } = singleTurn(spec.id, request);
       if (media.length > 0) {

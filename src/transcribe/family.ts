@@ -14,7 +14,7 @@ import {
   type ModelInfo,
   modelRef,
 } from "genkit/model";
-import { model, modelActionMetadata } from "genkit/plugin";
+import { modelActionMetadata } from "genkit/plugin";
 import { isPlainObject, malformed } from "../client/answer.ts";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { Outcome, WireRequest } from "../client/types.ts";
@@ -22,6 +22,7 @@ import { base64 } from "../downloads/inline.ts";
 import type { DownloadPolicy } from "../downloads/policy.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { TaskFamily } from "../families.ts";
+import { defineTaskModel } from "../task_model.ts";
 import { declaredType, mayBeKind, type MediaBytes, mediaBytes, singleTurn } from "../media.ts";
 import {
   knownTranscribeModel,
@@ -167,16 +168,11 @@ function defineTranscribeModel(
   actionName: string,
   downloads: DownloadPolicy,
 ): ModelAction {
-  const info = transcribeInfo(spec);
-  return model(
-    {
-      name: actionName,
-      label: info.label,
-      supports: info.supports,
-      configSchema: transcribeSchemaFor(spec),
-      use: [],
-    },
-    async (request, { abortSignal }) => {
+  return defineTaskModel(
+    actionName,
+    transcribeInfo(spec),
+    transcribeSchemaFor(spec),
+    async (request, abortSignal) => {
       if (spec.wire === "realtime") {
         throw new GenkitError({
           status: "UNIMPLEMENTED",
