@@ -47,7 +47,7 @@ function app(emu: Awaited<ReturnType<typeof startEmulator>>, extra = {}) {
   });
 }
 
-Deno.test("embedMany shares back-pressure across its batches: one 429 pauses them all and the concurrency halves", async () => {
+Deno.test("embedMany shares back-pressure across its batches: one 429 pauses them all until the budget is back", async () => {
   // 24 batches, 8 allowed a second, 16 in flight: without shared back-pressure
   // every batch that finds the budget spent is refused once a window (24
   // refusals here), and batches run out of retries.
@@ -61,7 +61,7 @@ Deno.test("embedMany shares back-pressure across its batches: one 429 pauses the
   const sent = modelRequests(emu).filter((r) => r.status === 200);
   assert.equal(sent.length, 24, "every batch answered once");
   // At most the requests in flight when a window's budget runs out are refused:
-  // 8 of the first 16, then at most the halved limit (8, then 4).
+  // 8 of the first 16, then 8 of the second round; none in the third.
   assert.ok(emu.rateLimited <= 20, `${emu.rateLimited} requests refused for the rate limit`);
 });
 
@@ -82,8 +82,8 @@ Deno.test("a pacer pauses every request of a call, halves its limit once per rat
   const { Pacer } = await import("../src/client/pacer.ts");
   const pacer = new Pacer(8);
   assert.equal(pacer.limit, 8);
-  pacer.throttled(200);
-  pacer.throttled(200); // a second refusal of the same event
+  pacer.throttled(200, false);
+  pacer.throttled(200, false); // a second refusal of the same event
   assert.equal(pacer.limit, 4, "halved once");
   const started = Date.now();
   await pacer.ready();
@@ -91,8 +91,23 @@ Deno.test("a pacer pauses every request of a call, halves its limit once per rat
   for (let i = 0; i < 5; i++) pacer.succeeded();
   assert.equal(pacer.limit, 5, "about one more after a round of successes");
   const controller = new AbortController();
-  pacer.throttled(10_000);
+  pacer.throttled(10_000, false);
   const waiting = pacer.ready(controller.signal);
   controller.abort();
   await assert.rejects(waiting);
+});
+
+Deno.test("a pacer told a Retry-After resumes when the budget's window ends, not a whole Retry-After after the refusal", async () => {
+  const { Pacer } = await import("../src/client/pacer.ts");
+  const pacer = new Pacer(4);
+  await pacer.ready(); // the first request of the round: the window begins
+  const windowStart = Date.now();
+  await new Promise((r) => setTimeout(r, 300)); // the budget is spent 300 ms in
+  const refused = Date.now();
+  pacer.throttled(1000, true); // "Retry-After: 1" from the refusal
+  const resumes = pacer.resumesAt - windowStart;
+  assert.ok(resumes >= 1000 && resumes <= 1020, `resumes ${resumes} ms after the window began`);
+  assert.ok(pacer.resumesAt < refused + 1000, "before a whole Retry-After from the refusal");
+  await pacer.ready();
+  assert.ok(Date.now() >= windowStart + 1000);
 });

@@ -250,8 +250,12 @@ export class WorkersAIClient {
       deadline.clear();
       if (attempt > this.#config.maxRetries) throw withAttempts(outcome.error, attempt);
       const waitMs = retryDelay(this.#config, attempt, outcome);
-      if (outcome.error.status === "RESOURCE_EXHAUSTED") pace?.throttled(waitMs);
-      await sleep(waitMs, signal, model);
+      if (pace && outcome.error.status === "RESOURCE_EXHAUSTED") {
+        // The call's pacer decides when it resumes, this attempt with the others.
+        pace.throttled(waitMs, outcome.retryAfterMs !== undefined);
+      } else {
+        await sleep(waitMs, signal, model);
+      }
     }
   }
 

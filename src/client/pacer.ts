@@ -1,9 +1,11 @@
 /**
  * Back-pressure shared by the requests of one batched call (an `embedMany`
- * of a corpus): when one request is told to wait (429), every request of the
- * call waits with it, and the call's concurrency adapts, halving on each
- * rate-limit answer and growing back by one per round of successes (additive
- * increase, multiplicative decrease), instead of firing into the limit.
+ * of a corpus): when one request is refused with 429, every request of the
+ * call waits with it instead of firing into the limit. With a `Retry-After`
+ * the call waits until the budget's window ends; without one (capacity
+ * errors) its concurrency also halves, once per event, and grows back by
+ * about one per round of successes (additive increase, multiplicative
+ * decrease).
  *
  * @module
  */
@@ -12,11 +14,18 @@
 export interface Pace {
   /** Resolves when an attempt may be sent: the call is not paused. Rejects when `signal` aborts. */
   ready(signal?: AbortSignal): Promise<void>;
-  /** An attempt was rate limited and will be retried after `waitMs`: the whole call waits as long. */
-  throttled(waitMs: number): void;
+  /**
+   * An attempt was rate limited and would be retried after `waitMs` (the
+   * server's `Retry-After` when `told`): the whole call waits, the retried
+   * attempt included (through {@link Pace.ready}).
+   */
+  throttled(waitMs: number, told: boolean): void;
   /** An attempt succeeded. */
   succeeded(): void;
 }
+
+/** How long after a window's estimated end requests resume: clocks and network are not exact. */
+const WINDOW_MARGIN_MS = 10;
 
 /** The pacer of one batched call: a concurrency limit that adapts, and a shared pause. */
 export class Pacer implements Pace {
@@ -24,6 +33,8 @@ export class Pacer implements Pace {
   #limit: number;
   #inFlight = 0;
   #pausedUntil = 0;
+  /** When the first request since the last pause was sent: where the server's window began. */
+  #windowStart: number | undefined;
   #waiting: (() => void)[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -31,6 +42,11 @@ export class Pacer implements Pace {
   constructor(max: number) {
     this.#max = Math.max(1, max);
     this.#limit = this.#max;
+  }
+
+  /** When the current pause ends (a time in ms since the epoch; in the past when not paused). */
+  get resumesAt(): number {
+    return this.#pausedUntil;
   }
 
   /** The requests allowed in flight now. */
@@ -62,13 +78,26 @@ export class Pacer implements Pace {
       await this.#wait(signal);
     }
     signal?.throwIfAborted();
+    this.#windowStart ??= Date.now();
   }
 
-  throttled(waitMs: number): void {
-    // One decrease per rate-limit event: the requests already in flight when
-    // the budget ran out are refused too, and must not halve it again.
-    if (Date.now() >= this.#pausedUntil) this.#limit = Math.max(1, this.#limit / 2);
-    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + waitMs);
+  throttled(waitMs: number, told: boolean): void {
+    const now = Date.now();
+    // The requests already in flight when the budget ran out are refused
+    // too: one event, which neither halves the limit again nor moves the pause.
+    if (now < this.#pausedUntil) return;
+    // Told when the budget is back, the call only waits for it: the refusal
+    // was about the budget, not about how many requests were in flight.
+    // Not told, it also halves its concurrency (multiplicative decrease).
+    if (!told) this.#limit = Math.max(1, this.#limit / 2);
+    // A Retry-After counts whole seconds from the refusal, but a budget's
+    // window began with the first request of the round: resume when that
+    // window ends (Cloudflare's limits are per minute, reference §2.4).
+    const windowEnd = told && this.#windowStart !== undefined
+      ? Math.max(now, this.#windowStart + waitMs) + WINDOW_MARGIN_MS
+      : Infinity;
+    this.#pausedUntil = Math.min(now + waitMs, windowEnd);
+    this.#windowStart = undefined;
   }
 
   succeeded(): void {
