@@ -19,6 +19,9 @@ import type { ClientConfig, WireRequest } from "./types.ts";
 /** Where AI Gateway requests go unless `gateway.baseUrl` says otherwise. */
 const DEFAULT_GATEWAY_URL = "https://gateway.ai.cloudflare.com/v1";
 
+/** How many checked run URLs a client keeps. */
+const CHECKED_URLS = 256;
+
 /** The error for an id that cannot be sent. */
 export function notAModelId(model: string): GenkitError {
   return new GenkitError({
@@ -34,6 +37,8 @@ export class RestTarget {
   readonly #headers: Record<string, string>;
   /** The same with the JSON content type, made once: most requests are JSON. */
   readonly #jsonHeaders: Record<string, string>;
+  /** Run URLs already checked, by model id. */
+  readonly #checked = new Map<string, string>();
 
   constructor(config: ClientConfig) {
     this.#config = config;
@@ -59,6 +64,24 @@ export class RestTarget {
    * options are added after that check, encoded by `URLSearchParams`.
    */
   runUrl(model: string, query?: WireRequest["query"]): string {
+    let text = this.#checked.get(model);
+    if (text === undefined) {
+      text = this.#checkedUrl(model);
+      // Checked once per model (a hot path); a bounded cache, since ids may come from users.
+      if (this.#checked.size >= CHECKED_URLS) this.#checked.clear();
+      this.#checked.set(model, text);
+    }
+    if (!query) return text;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+    }
+    const search = params.toString();
+    return search ? `${text}?${search}` : text;
+  }
+
+  /** The run URL of a model, parsed back and refused unless its path is exactly what was meant. */
+  #checkedUrl(model: string): string {
     const { gateway, accountId, baseUrl } = this.#config;
     const base = gateway
       ? `${gateway.baseUrl ?? DEFAULT_GATEWAY_URL}/${accountId}/${gateway.id}/workers-ai`
@@ -71,13 +94,7 @@ export class RestTarget {
     ) {
       throw notAModelId(model);
     }
-    if (!query) return text;
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
-    }
-    const search = params.toString();
-    return search ? `${text}?${search}` : text;
+    return text;
   }
 
   /** The URL of a Cloudflare API path under the account (e.g. `ai/models/search?page=1`). */
