@@ -214,13 +214,14 @@ const FINDINGS: Record<string, string[]> = {
     "5 µs (with one request at a time its interval is created and cleared on every request, " +
     "each a node-compat `Timeout`); Genkit's own work for this model beyond the minimal one " +
     "about 12 µs (looking up a plugin-namespaced model key, serialising the larger response " +
-    "into its spans); the URL parsed twice (`rest.runUrl` makes a `URL`, `fetch` parses it " +
-    "again) 1-2 µs; the rest garbage collection.",
+    "into its spans); the URL parsed twice (`rest.runUrl` made a `URL`, `fetch` parses it " +
+    "again) 1-2 µs, since fixed: a model's run URL is now checked once and kept; the rest " +
+    "garbage collection. The watchdog's churn stays: its interval must stop with the last " +
+    "deadline, so that no timer outlives a call.",
     "- The peers' own costs are about 30-50 µs (langchain's chat client is little more than " +
     "a `fetch`), so the plugin's own cost is level with workers-ai-provider's only once " +
     "Genkit's I/O share is set aside; being no higher than every peer's needs the items above " +
-    "cut (the watchdog churn, the abort signal's cost, the second URL parse) and the floor " +
-    "question settled.",
+    "cut (the abort signal's cost above all) and the floor question settled.",
   ],
   "generate-c64": [
     "- **The client's CPU is the limit**: with 64 in flight each figure is the client's CPU " +
