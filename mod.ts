@@ -1,8 +1,9 @@
 /**
  * Cloudflare Workers AI for Genkit: text generation (streaming, tools,
- * images in), embeddings, reranking and image generation, and translation,
- * classification, object detection, image-to-text and turn detection, over
- * the REST API, AI Gateway or the `env.AI` binding.
+ * images in), embeddings, reranking, image generation, speech-to-text,
+ * text-to-speech, translation, classification, object detection,
+ * image-to-text and turn detection, over the REST API, AI Gateway or the
+ * `env.AI` binding.
  *
  * ```ts
  * import { genkit } from "genkit";
