@@ -117,6 +117,13 @@ export function configObject(model: string, config: unknown): Record<string, unk
         "Pass apiToken to cloudflareAI() instead.",
     );
   }
+  if (c.version !== undefined) {
+    // Genkit always passes the reference's version, undefined unless one was set.
+    throw invalid(
+      `config.version is not accepted by ${model}: Workers AI models have no versions. ` +
+        "Name the model id you want instead.",
+    );
+  }
   return c;
 }
 
@@ -135,7 +142,7 @@ export function wireValues(
   const out: Record<string, unknown> = {};
   const taken = options.map((o) => o.key);
   for (const [key, value] of Object.entries(config)) {
-    // Genkit passes the reference's `version` (usually undefined) along.
+    // `version` was refused by configObject unless undefined.
     if (value === undefined || key === "version") continue;
     const o = options.find((x) => x.key === key);
     if (!o) {

@@ -213,3 +213,23 @@ Deno.test("TextModelId names exactly the text catalog, and references are typed 
   // @ts-expect-error: a text model's temperature is a number
   cloudflareAI.model("@cf/qwen/qwen3-30b-a3b-fp8", { temperature: "hot" });
 });
+
+Deno.test("a set config.version is refused by every kind of model (Workers AI models have no versions), before any request", async () => {
+  await using emu = await startEmulator();
+  const ai = app(emu);
+  const wav = "data:audio/wav;base64,UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=";
+  const cases: [string, Record<string, unknown>, unknown][] = [
+    ["@cf/meta/m2m100-1.2b", { targetLang: "fr" }, "Hello"],
+    ["@cf/deepgram/aura-2-en", {}, "Hello"],
+    ["@cf/openai/whisper", {}, [{ media: { url: wav, contentType: "audio/wav" } }]],
+    ["@cf/black-forest-labs/flux-1-schnell", {}, "a lighthouse"],
+    ["@cf/meta/llama-3.1-8b-instruct-fast", {}, "Hello"],
+  ];
+  for (const [id, config, prompt] of cases) {
+    const model = cloudflareAI.model(id, config).withVersion("v2");
+    const e = await failure(() => ai.generate({ model, prompt: prompt as string }));
+    assert.equal(e.status, "INVALID_ARGUMENT", id);
+    assert.match(e.message, /config\.version/, id);
+  }
+  assert.equal(modelRequests(emu).length, 0);
+});
