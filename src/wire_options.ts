@@ -102,23 +102,40 @@ function valid(o: WireOption, v: unknown): boolean {
   }
 }
 
-/** The plain object of a request's config, or a refusal naming the model. */
+/**
+ * The plain object of a request's config, or a refusal naming the model:
+ * what every family checks first. Genkit spreads a config into an object,
+ * so a string or an array arrives as keys "0", "1", …; `apiKey` is refused
+ * because Genkit records config in its traces, where a token must never
+ * appear; a set `version` because Workers AI models have none (Genkit always
+ * passes the reference's, undefined unless one was set).
+ */
 export function configObject(model: string, config: unknown): Record<string, unknown> {
   if (config === undefined || config === null) return {};
   const proto = typeof config === "object" ? Object.getPrototypeOf(config) : undefined;
   if (proto !== Object.prototype && proto !== null) {
-    throw invalid(`The config for ${model} must be an object of named parameters.`);
+    throw invalid(
+      `The config for ${model} must be an object of named parameters, not ${
+        Array.isArray(config) ? "an array" : `a ${typeof config}`
+      }.`,
+    );
   }
   const c = config as Record<string, unknown>;
-  if (c.apiKey !== undefined) {
-    // Genkit records config in its traces, where a token must never appear.
+  const numbered = Object.keys(c).find((k) => /^\d+$/.test(k) && c[k] !== undefined);
+  if (numbered !== undefined) {
     throw invalid(
-      `config.apiKey is not accepted by ${model}: Genkit records config in its traces. ` +
-        "Pass apiToken to cloudflareAI() instead.",
+      `The config for ${model} must be an object of named parameters, but it has the key ` +
+        `"${numbered}": a string or an array was given as config.`,
+    );
+  }
+  if (c.apiKey !== undefined) {
+    throw invalid(
+      `config.apiKey is not accepted by ${model}: Genkit records config in its traces, where ` +
+        "an API token must not appear. Pass apiToken to cloudflareAI() (or another plugin " +
+        "instance) instead.",
     );
   }
   if (c.version !== undefined) {
-    // Genkit always passes the reference's version, undefined unless one was set.
     throw invalid(
       `config.version is not accepted by ${model}: Workers AI models have no versions. ` +
         "Name the model id you want instead.",

@@ -8,6 +8,7 @@
 import { z } from "genkit";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { ZodSchema } from "../refs.ts";
+import { configObject } from "../wire_options.ts";
 import type { ParamRange } from "../text/catalog.ts";
 import type { ImageModelSpec, ImageParam } from "./catalog.ts";
 
@@ -197,40 +198,10 @@ function checkRange(spec: ImageModelSpec, key: string, value: unknown, range: Pa
  * model (Genkit does not validate config) and returns it typed.
  */
 export function validateImageConfig(spec: ImageModelSpec, config: unknown): ImageConfig {
-  if (config === undefined || config === null) return {};
-  const proto = typeof config === "object" ? Object.getPrototypeOf(config) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
-    throw invalid(
-      `The config for ${spec.id} must be an object of named parameters, not ${
-        Array.isArray(config) ? "an array" : `a ${typeof config}`
-      }.`,
-    );
-  }
-  const c = config as Record<string, unknown>;
+  const c = configObject(spec.id, config);
   const taken = new Set<string>(keysOf(spec));
   for (const [key, value] of Object.entries(c)) {
     if (value === undefined) continue;
-    // Genkit spreads config into an object: a string or an array arrives as keys "0", "1", ….
-    if (/^\d+$/.test(key)) {
-      throw invalid(
-        `The config for ${spec.id} must be an object of named parameters, but it has the key ` +
-          `"${key}": a string or an array was given as config.`,
-      );
-    }
-    if (key === "apiKey") {
-      // Genkit records the request (config included) in its traces, and the
-      // token must never appear in a trace.
-      throw invalid(
-        `config.apiKey is not accepted by ${spec.id}: Genkit records config in its traces, ` +
-          "where an API token must not appear. Pass apiToken to cloudflareAI() instead.",
-      );
-    }
-    if (key === "version") {
-      throw invalid(
-        `config.version is not accepted by ${spec.id}: Workers AI models have no versions. ` +
-          "Name the model id you want instead.",
-      );
-    }
     const instead = INSTEAD.get(key);
     if (instead) {
       throw invalid(`config.${key} is not accepted by ${spec.id}: use ${instead} instead.`);

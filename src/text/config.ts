@@ -7,6 +7,7 @@
  */
 import { GenerationCommonConfigSchema, z } from "genkit";
 import { checkBoolean, invalidArgument as invalid } from "../errors.ts";
+import { configObject } from "../wire_options.ts";
 import type { ZodSchema } from "../refs.ts";
 import type { RangedParam, TextModelSpec } from "./catalog.ts";
 
@@ -189,16 +190,7 @@ export function configSchemaFor(spec: TextModelSpec): z.ZodTypeAny {
  * ranges (Genkit does not validate config) and returns it typed.
  */
 export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig {
-  if (config === undefined || config === null) return {};
-  const proto = typeof config === "object" ? Object.getPrototypeOf(config) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
-    throw invalid(
-      `The config for ${spec.id} must be an object of named parameters, not ${
-        Array.isArray(config) ? "an array" : `a ${typeof config}`
-      }.`,
-    );
-  }
-  const c = config as Record<string, unknown>;
+  const c = configObject(spec.id, config);
   checkPassthrough(spec, c);
   for (const p of RANGED) {
     const v = c[p];
@@ -242,21 +234,6 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
       );
     }
   }
-  if (c.apiKey !== undefined) {
-    // Genkit records the request (config included) in its traces, and the
-    // token must never appear in a trace.
-    throw invalid(
-      `config.apiKey is not accepted by ${spec.id}: Genkit records config in its traces, where ` +
-        "an API token must not appear. Pass apiToken to cloudflareAI() (or another plugin " +
-        "instance) instead.",
-    );
-  }
-  if (c.version !== undefined) {
-    throw invalid(
-      `config.version is not accepted by ${spec.id}: Workers AI models have no versions. ` +
-        "Name the model id you want instead.",
-    );
-  }
   if (c.reasoningEffort !== undefined) {
     if (!["low", "medium", "high"].includes(c.reasoningEffort as string)) {
       throw invalid(`config.reasoningEffort for ${spec.id} must be "low", "medium" or "high".`);
@@ -277,13 +254,6 @@ export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig
 function checkPassthrough(spec: TextModelSpec, c: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(c)) {
     if (HANDLED.has(k) || v === undefined) continue;
-    // Genkit spreads config into an object: a string or an array arrives as keys "0", "1", ….
-    if (/^\d+$/.test(k)) {
-      throw invalid(
-        `The config for ${spec.id} must be an object of named parameters, but it has the ` +
-          `key "${k}": a string or an array was given as config.`,
-      );
-    }
     const twin = WIRE_TWINS.get(k);
     if (twin) {
       throw invalid(
