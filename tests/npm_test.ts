@@ -216,6 +216,12 @@ Deno.test({
           "[saw 1 image(s): image/png 70 bytes]",
         embedding: 768,
         rerank: ["Ada Lovelace wrote the first program."],
+        image: "image/jpeg",
+        speech: "audio/mpeg",
+        transcript: "Your order has shipped.",
+        translation: "(en→fr) Where is the train station?",
+        sentiment: "POSITIVE",
+        objects: ["bottle", "bottle", "chair"],
         badInput: { status: "INVALID_ARGUMENT", httpStatus: 400, codes: [5006] },
         timeout: "DEADLINE_EXCEEDED",
       });
