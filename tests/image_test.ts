@@ -190,7 +190,7 @@ Deno.test("with numberOfImages, the first request that fails fails the call and 
   const refuseSeed10: typeof fetch = async (input, init) => {
     if (JSON.parse(String(init?.body ?? "{}")).seed !== 10) return await fetch(input, init);
     // Refused once the two others are being answered.
-    await eventually(() => seen.emu?.inFlight === 2);
+    await eventually(() => seen.emu?.inFlight === 2, 8000);
     const envelope = { success: false, errors: [{ code: 5006, message: "AiError: Bad input" }] };
     return Response.json(envelope, { status: 400 });
   };
