@@ -1,12 +1,12 @@
 /**
  * Image generation: text-to-image with FLUX.1 [schnell] and Stable Diffusion
  * XL, image-to-image, inpainting with a mask, and FLUX.2 with two reference
- * images. Each image is written to IMAGE_OUT_DIR (a new temporary folder
- * when it is not set), and its path, size and type printed.
+ * images. Each image is written to IMAGE_OUT_DIR (examples/out/images when
+ * it is not set), and its path, size and type printed.
  *
- *   deno run --allow-env --allow-net --allow-read --allow-sys --allow-write examples/image.ts
+ *   deno run --allow-env --allow-net --allow-read --allow-sys --allow-write=examples/out examples/image.ts
  *
- * Without --allow-write the images are made but not written.
+ * Without write permission there, the images are made but not written.
  */
 import "./_preflight.ts"; // first: checks permissions before Genkit loads
 import { genkit, type MediaPart, type Part } from "genkit";
@@ -17,10 +17,9 @@ import { connect } from "./_connect.ts";
 await using connection = await connect();
 const ai = genkit({ promptDir: null, plugins: [cloudflareAI(connection.options)] });
 
-const dir = process.env.IMAGE_OUT_DIR;
-const canWrite = Deno.permissions.querySync({ name: "write", ...(dir ? { path: dir } : {}) })
-  .state === "granted";
-const out = canWrite ? dir ?? await Deno.makeTempDir({ prefix: "cloudflare-ai-images-" }) : "";
+const out = process.env.IMAGE_OUT_DIR ?? new URL("./out/images", import.meta.url).pathname;
+const canWrite = Deno.permissions.querySync({ name: "write", path: out }).state === "granted";
+if (canWrite) await Deno.mkdir(out, { recursive: true });
 const extension: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg" };
 
 /** Prints an image's size and type, and writes it to the output folder. */
@@ -79,7 +78,7 @@ const flux2 = await ai.generate({
   config: { width: 512, height: 512, seed: 1 },
 });
 await save("flux-2-klein-4b", flux2.media!);
-if (!canWrite) console.log("(Run with --allow-write to write the images to files.)");
+if (!canWrite) console.log(`(Run with --allow-write=${out} to write the images to files.)`);
 
 /**
  * A grayscale PNG mask, as a data URL: the right half white (to repaint), the
