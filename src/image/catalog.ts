@@ -133,6 +133,30 @@ function stableDiffusion(
   };
 }
 
+/** A JSON model that takes a prompt only (no input images, no mask). */
+function promptOnly(
+  id: string,
+  label: string,
+  answer: ImageModelSpec["answer"],
+  params: ImageModelSpec["params"],
+  extra: Partial<ImageModelSpec> = {},
+): ImageModelSpec {
+  return {
+    id,
+    label,
+    request: "json",
+    answer,
+    params,
+    stepsField: "steps",
+    negativePrompt: false,
+    input: "none",
+    maxImages: 0,
+    needsImage: false,
+    mask: false,
+    ...extra,
+  };
+}
+
 /** FLUX.2: multipart only, up to four reference images, base64 PNG in JSON out. */
 function flux2(id: string, label: string, steps: boolean): ImageModelSpec {
   return {
@@ -172,22 +196,11 @@ function flux2(id: string, label: string, steps: boolean): ImageModelSpec {
  * ```
  */
 export const IMAGE_MODELS: readonly ImageModelSpec[] = [
-  {
-    id: "@cf/black-forest-labs/flux-1-schnell",
-    label: "FLUX.1 [schnell]",
-    request: "json",
-    answer: "base64",
-    // Its schema takes only prompt and steps (additionalProperties: false):
-    // width and height are refused server-side with 5006.
-    params: { steps: { min: 1, max: 8, int: true } },
-    stepsField: "steps",
-    negativePrompt: false,
-    input: "none",
-    maxImages: 0,
-    needsImage: false,
-    mask: false,
-    maxPromptLength: 2048,
-  },
+  // Its schema takes only prompt and steps (additionalProperties: false):
+  // width and height are refused server-side with 5006.
+  promptOnly("@cf/black-forest-labs/flux-1-schnell", "FLUX.1 [schnell]", "base64", {
+    steps: { min: 1, max: 8, int: true },
+  }, { maxPromptLength: 2048 }),
   flux2("@cf/black-forest-labs/flux-2-dev", "FLUX.2 [dev]", true),
   // klein is distilled: its steps are fixed at 4 and cannot be sent.
   flux2("@cf/black-forest-labs/flux-2-klein-4b", "FLUX.2 [klein] 4B", false),
@@ -205,45 +218,21 @@ export const IMAGE_MODELS: readonly ImageModelSpec[] = [
     { needsImage: true, mask: true },
   ),
   stableDiffusion("@cf/lykon/dreamshaper-8-lcm", "DreamShaper 8 LCM"),
-  {
-    id: "@cf/leonardo/lucid-origin",
-    label: "Lucid Origin",
-    request: "json",
-    answer: "base64",
-    // lucid-origin documents both steps and num_steps (1-40); one is sent.
-    params: {
-      width: { min: 0, max: 2500, int: true },
-      height: { min: 0, max: 2500, int: true },
-      steps: { min: 1, max: 40, int: true },
-      guidance: { min: 0, max: 10 },
-      seed: SEED,
-    },
-    stepsField: "steps",
-    negativePrompt: false,
-    input: "none",
-    maxImages: 0,
-    needsImage: false,
-    mask: false,
-  },
-  {
-    id: "@cf/leonardo/phoenix-1.0",
-    label: "Phoenix 1.0",
-    request: "json",
-    answer: "binary",
-    params: {
-      width: { min: 0, max: 2048, int: true },
-      height: { min: 0, max: 2048, int: true },
-      steps: { min: 1, max: 50, int: true },
-      guidance: { min: 2, max: 10 },
-      seed: SEED,
-    },
-    stepsField: "num_steps",
-    negativePrompt: true,
-    input: "none",
-    maxImages: 0,
-    needsImage: false,
-    mask: false,
-  },
+  // lucid-origin documents both steps and num_steps (1-40); one is sent.
+  promptOnly("@cf/leonardo/lucid-origin", "Lucid Origin", "base64", {
+    width: { min: 0, max: 2500, int: true },
+    height: { min: 0, max: 2500, int: true },
+    steps: { min: 1, max: 40, int: true },
+    guidance: { min: 0, max: 10 },
+    seed: SEED,
+  }),
+  promptOnly("@cf/leonardo/phoenix-1.0", "Phoenix 1.0", "binary", {
+    width: { min: 0, max: 2048, int: true },
+    height: { min: 0, max: 2048, int: true },
+    steps: { min: 1, max: 50, int: true },
+    guidance: { min: 2, max: 10 },
+    seed: SEED,
+  }, { stepsField: "num_steps", negativePrompt: true }),
 ];
 
 /**
