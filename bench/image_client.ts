@@ -11,6 +11,7 @@
  * @module
  */
 // Each client loads only its own modules (dynamic imports), so each peak is its own.
+import { PeakMemory, timedRounds } from "./client_process.ts";
 
 const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 
@@ -26,19 +27,7 @@ const ep = JSON.parse(Deno.env.get("BENCH_IMAGE")!) as {
 const prompt = "a lighthouse at dusk";
 const size = { width: ep.width, height: ep.height };
 
-/** The resident memory's high-water mark so far (the kernel's), or sampled where there is none. */
-let sampledPeak = 0;
-const sampler = setInterval(() => {
-  sampledPeak = Math.max(sampledPeak, Deno.memoryUsage().rss);
-}, 5);
-function peakRss(): number {
-  try {
-    const status = Deno.readTextFileSync("/proc/self/status");
-    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
-    if (kb > 0) return kb * 1024;
-  } catch { /* not Linux */ }
-  return Math.max(sampledPeak, Deno.memoryUsage().rss);
-}
+const memory = new PeakMemory();
 
 /** Base64 as an app would write it: the runtime's own encoder (Deno has `toBase64`). */
 function toBase64(bytes: Uint8Array): string {
@@ -139,17 +128,8 @@ async function client(): Promise<() => Promise<string>> {
 }
 
 const once = await client();
-const idle = peakRss();
-await once(); // warm-up
-const ms: number[] = [];
-let url = "";
-for (let i = 0; i < Number(roundsArg); i++) {
-  const t0 = performance.now();
-  url = await once();
-  ms.push(performance.now() - t0);
-}
-clearInterval(sampler);
-console.log(
-  JSON.stringify({ ms, length: url.length, head: url.slice(0, 40), idle, peak: peakRss() }),
-);
+const idle = memory.now();
+const { ms, last: url } = await timedRounds(once, Number(roundsArg));
+const peak = memory.stop();
+console.log(JSON.stringify({ ms, length: url.length, head: url.slice(0, 40), idle, peak }));
 Deno.exit(0);

@@ -9,6 +9,7 @@
  * @module
  */
 // Each client loads only its own modules (dynamic imports), so each peak is its own.
+import { PeakMemory, timedRounds } from "./client_process.ts";
 
 const MODEL = "@cf/openai/whisper";
 const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
@@ -21,19 +22,7 @@ const ep = JSON.parse(Deno.env.get("BENCH_EMULATOR")!) as {
 };
 const audio = Deno.readFileSync(path);
 
-/** The peak resident memory so far: the kernel's high-water mark, or sampled where there is none. */
-let sampledPeak = 0;
-const sampler = setInterval(() => {
-  sampledPeak = Math.max(sampledPeak, Deno.memoryUsage().rss);
-}, 5);
-function peakRss(): number {
-  try {
-    const status = Deno.readTextFileSync("/proc/self/status");
-    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
-    if (kb > 0) return kb * 1024;
-  } catch { /* not Linux */ }
-  return Math.max(sampledPeak, Deno.memoryUsage().rss);
-}
+const memory = new PeakMemory();
 
 async function client(): Promise<() => Promise<string>> {
   if (impl === "raw-fetch") {
@@ -92,14 +81,6 @@ async function client(): Promise<() => Promise<string>> {
 }
 
 const once = await client();
-await once(); // warm-up
-const ms: number[] = [];
-let text = "";
-for (let i = 0; i < Number(roundsArg); i++) {
-  const t0 = performance.now();
-  text = await once();
-  ms.push(performance.now() - t0);
-}
-clearInterval(sampler);
-console.log(JSON.stringify({ ms, text, peakRss: peakRss() }));
+const { ms, last: text } = await timedRounds(once, Number(roundsArg));
+console.log(JSON.stringify({ ms, text, peakRss: memory.stop() }));
 Deno.exit(0);

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { generateText, streamText } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { type Impl, replyTokens } from "../common.ts";
+import { aiSdkText } from "./ai_sdk_text.ts";
 
 type MockOptions = NonNullable<ConstructorParameters<typeof MockLanguageModelV4>[0]>;
 // deno-lint-ignore no-explicit-any
@@ -73,20 +73,7 @@ export function aiSdkFloor(): Promise<Impl> {
   });
   return Promise.resolve({
     name: "ai-sdk-floor",
-    async generate(prompt) {
-      return (await generateText({ model, prompt })).text;
-    },
-    async stream(prompt, maxTokens, onText) {
-      const result = streamText({ model, prompt, maxOutputTokens: maxTokens });
-      let all = "";
-      for await (const delta of result.textStream) {
-        if (delta) {
-          all += delta;
-          onText(delta);
-        }
-      }
-      return all;
-    },
+    ...aiSdkText(model),
     embedSkip: "a text floor: embed-10k's Genkit floor is genkit-floor",
   });
 }

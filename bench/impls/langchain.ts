@@ -6,8 +6,8 @@
  * @module
  */
 import { ChatCloudflareWorkersAI, CloudflareWorkersAIEmbeddings } from "@langchain/cloudflare";
-import { HumanMessage } from "@langchain/core/messages";
 import { EMBED_CONCURRENCY, EMBED_MODEL, type Endpoint, type Impl, TEXT_MODEL } from "../common.ts";
+import { langchainText } from "./langchain_text.ts";
 
 /**
  * `ChatCloudflareWorkersAI` sends `{messages, stream}` and has no option for
@@ -70,24 +70,7 @@ export function langchain(text: Endpoint, embed: Endpoint): Promise<Impl> {
   });
   return Promise.resolve({
     name: "langchain",
-    async generate(prompt) {
-      const reply = await chat.invoke([new HumanMessage(prompt)]);
-      return reply.content as string;
-    },
-    stream(prompt, maxTokens, onText) {
-      return withMaxTokens(maxTokens, async () => {
-        const stream = await chat.stream([new HumanMessage(prompt)]);
-        let all = "";
-        for await (const c of stream) {
-          const delta = c.content;
-          if (typeof delta === "string" && delta !== "") {
-            all += delta;
-            onText(delta);
-          }
-        }
-        return all;
-      });
-    },
+    ...langchainText(chat, withMaxTokens),
     embed(texts) {
       return embeddings.embedDocuments(texts);
     },

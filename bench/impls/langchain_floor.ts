@@ -10,9 +10,10 @@
  */
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessageChunk, type BaseMessage, HumanMessage } from "@langchain/core/messages";
+import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk } from "@langchain/core/outputs";
 import { type Impl, replyTokens } from "../common.ts";
+import { langchainText } from "./langchain_text.ts";
 
 /** The text of the last human message. */
 function lastUserText(messages: BaseMessage[]): string {
@@ -56,27 +57,14 @@ export function langchainFloor(): Promise<Impl> {
   const chat = new EchoChatModel({});
   return Promise.resolve({
     name: "langchain-floor",
-    async generate(prompt) {
-      const reply = await chat.invoke([new HumanMessage(prompt)]);
-      return reply.content as string;
-    },
-    async stream(prompt, maxTokens, onText) {
+    ...langchainText(chat, async (maxTokens, run) => {
       chat.maxTokens = maxTokens;
       try {
-        const stream = await chat.stream([new HumanMessage(prompt)]);
-        let all = "";
-        for await (const c of stream) {
-          const delta = c.content;
-          if (typeof delta === "string" && delta !== "") {
-            all += delta;
-            onText(delta);
-          }
-        }
-        return all;
+        return await run();
       } finally {
         chat.maxTokens = 256;
       }
-    },
+    }),
     embedSkip: "a text floor: embed-10k's Genkit floor is genkit-floor",
   });
 }

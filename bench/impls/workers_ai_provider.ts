@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { embedMany, generateText, streamText } from "ai";
+import { embedMany } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
 import {
   EMBED_BATCH,
@@ -16,6 +16,7 @@ import {
   type Impl,
   TEXT_MODEL,
 } from "../common.ts";
+import { aiSdkText } from "./ai_sdk_text.ts";
 
 const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 
@@ -47,20 +48,7 @@ export function workersAiProvider(
   });
   return Promise.resolve({
     name: "workers-ai-provider",
-    async generate(prompt) {
-      return (await generateText({ model, prompt })).text;
-    },
-    async stream(prompt, maxTokens, onText) {
-      const result = streamText({ model, prompt, maxOutputTokens: maxTokens });
-      let all = "";
-      for await (const delta of result.textStream) {
-        if (delta) {
-          all += delta;
-          onText(delta);
-        }
-      }
-      return all;
-    },
+    ...aiSdkText(model),
     async embed(texts) {
       // Every batch at once unless told otherwise: the plugin's default instead.
       return (await embedMany({
