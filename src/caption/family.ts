@@ -6,11 +6,11 @@
  * @module
  */
 import type { Part } from "genkit";
-import { type GenerateResponseData, modelRef } from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
+import type { GenerateResponseData } from "genkit/model";
 import type { WireRequest } from "../client/types.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { FamilyContext, TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import { dataUrl, type MediaBytes, mediaBytes } from "../media.ts";
 import {
   answer,
@@ -139,10 +139,6 @@ export const captionFamily: TaskFamily<CaptionModelSpec> = {
   catalog: CAPTION_MODELS,
   known: knownCaptioner,
   spec: (id) => captionerSpec(id),
-  stage: (spec) => info(spec).stage,
   define: (spec, name, context) => defineCaptioner(spec, name, context),
-  metadata: (spec, name) =>
-    modelActionMetadata({ name, info: info(spec), configSchema: schema(spec) }),
-  ref: (spec, name, config) =>
-    modelRef({ name, info: info(spec), configSchema: schema(spec), config }),
+  ...modelEntries(info, schema),
 };

@@ -6,10 +6,9 @@
  * @module
  */
 import type { GenerateRequest } from "genkit/model";
-import { modelRef } from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
 import type { WireRequest } from "../client/types.ts";
 import type { FamilyContext, TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import { mediaBytes } from "../media.ts";
 import {
   answer,
@@ -95,8 +94,6 @@ export const classifyFamily: TaskFamily<ClassifyModelSpec> = {
   catalog: CLASSIFICATION_MODELS,
   known: knownClassifier,
   spec: (id, live) => classifierSpec(id, live?.task),
-  stage: (spec) => info(spec).stage,
   define: (spec, name, context) => defineClassifier(spec, name, context),
-  metadata: (spec, name) => modelActionMetadata({ name, info: info(spec), configSchema: schema() }),
-  ref: (spec, name, config) => modelRef({ name, info: info(spec), configSchema: schema(), config }),
+  ...modelEntries(info, schema),
 };

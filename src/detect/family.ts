@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { modelRef } from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
 import type { FamilyContext, TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import { mediaBytes } from "../media.ts";
 import {
   answer,
@@ -85,8 +84,6 @@ export const detectFamily: TaskFamily<DetectModelSpec> = {
   catalog: DETECTION_MODELS,
   known: knownDetector,
   spec: (id) => detectorSpec(id),
-  stage: (spec) => info(spec).stage,
   define: (spec, name, context) => defineDetector(spec, name, context),
-  metadata: (spec, name) => modelActionMetadata({ name, info: info(spec), configSchema: schema() }),
-  ref: (spec, name, config) => modelRef({ name, info: info(spec), configSchema: schema(), config }),
+  ...modelEntries(info, schema),
 };

@@ -5,16 +5,11 @@
  *
  * @module
  */
-import {
-  type GenerateResponseData,
-  type ModelAction,
-  type ModelInfo,
-  modelRef,
-} from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
+import type { GenerateResponseData, ModelAction, ModelInfo } from "genkit/model";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { DownloadPolicy } from "../downloads/policy.ts";
 import type { TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import { defineTaskModel } from "../task_model.ts";
 import { IMAGE_MODELS, type ImageModelSpec, imageModelSpec, knownImageModel } from "./catalog.ts";
 import { imageConfigSchemaFor, validateImageConfig } from "./config.ts";
@@ -100,19 +95,6 @@ export const imageFamily: TaskFamily<ImageModelSpec> = {
     // What the account's model search says of a model the catalog does not know.
     return { ...imageModelSpec(id), label: id.replace(/^@(cf|hf)\//, ""), beta: live.beta };
   },
-  stage: (spec) => imageModelInfo(spec).stage,
   define: (spec, name, context) => defineImageModel(spec, context.client, name, context.downloads),
-  metadata: (spec, name) =>
-    modelActionMetadata({
-      name,
-      info: imageModelInfo(spec),
-      configSchema: imageConfigSchemaFor(spec),
-    }),
-  ref: (spec, name, config) =>
-    modelRef({
-      name,
-      info: imageModelInfo(spec),
-      configSchema: imageConfigSchemaFor(spec),
-      config,
-    }),
+  ...modelEntries(imageModelInfo, imageConfigSchemaFor),
 };

@@ -5,18 +5,13 @@
  *
  * @module
  */
-import {
-  type GenerateResponseData,
-  type ModelAction,
-  type ModelInfo,
-  modelRef,
-} from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
+import type { GenerateResponseData, ModelAction, ModelInfo } from "genkit/model";
 import { isPlainObject, malformed } from "../client/answer.ts";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { Outcome } from "../client/types.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import { defineTaskModel } from "../task_model.ts";
 import { dataUrl, fromBase64, singleTurn, sniffAudioType } from "../media.ts";
 import { knownSpeechModel, SPEECH_MODELS, type SpeechSpec, speechSpec } from "./catalog.ts";
@@ -144,10 +139,7 @@ export const speechFamily: TaskFamily<SpeechSpec> = {
   known: knownSpeechModel,
   spec: (id) => speechSpec(id),
   define: (spec, name, context) => defineSpeechModel(spec, context.client, name),
-  metadata: (spec, name) =>
-    modelActionMetadata({ name, info: speechInfo(spec), configSchema: speechSchemaFor(spec) }),
-  ref: (spec, name, config) =>
-    modelRef({ name, info: speechInfo(spec), configSchema: SpeechConfigSchema, config }),
+  ...modelEntries(speechInfo, speechSchemaFor, () => SpeechConfigSchema),
 };
 
 /** Internals for unit tests only; not part of the module's API. */

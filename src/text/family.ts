@@ -8,12 +8,12 @@ import {
   type GenerateRequest,
   type ModelAction,
   type ModelInfo,
-  modelRef,
   simulateConstrainedGeneration,
 } from "genkit/model";
-import { model, modelActionMetadata } from "genkit/plugin";
+import { model } from "genkit/plugin";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import { isRemoteUrl } from "../downloads/download.ts";
 import { inlineRemoteMedia } from "../downloads/inline.ts";
 import type { DownloadPolicy } from "../downloads/policy.ts";
@@ -125,10 +125,6 @@ export const textFamily: TaskFamily<TextModelSpec> = {
       beta: live.beta,
     };
   },
-  stage: (spec) => textModelInfo(spec).stage,
   define: (spec, name, context) => defineTextModel(spec, context.client, name, context.downloads),
-  metadata: (spec, name) =>
-    modelActionMetadata({ name, info: textModelInfo(spec), configSchema: configSchemaFor(spec) }),
-  ref: (spec, name, config) =>
-    modelRef({ name, info: textModelInfo(spec), configSchema: TextConfigSchema, config }),
+  ...modelEntries(textModelInfo, configSchemaFor, () => TextConfigSchema),
 };

@@ -8,13 +8,7 @@
  * @module
  */
 import { GenkitError } from "genkit";
-import {
-  type GenerateResponseData,
-  type ModelAction,
-  type ModelInfo,
-  modelRef,
-} from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
+import type { GenerateResponseData, ModelAction, ModelInfo } from "genkit/model";
 import { isPlainObject, malformed } from "../client/answer.ts";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { Outcome, WireRequest } from "../client/types.ts";
@@ -22,6 +16,7 @@ import { base64 } from "../downloads/inline.ts";
 import type { DownloadPolicy } from "../downloads/policy.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import { defineTaskModel } from "../task_model.ts";
 import { declaredType, mayBeKind, type MediaBytes, mediaBytes, singleTurn } from "../media.ts";
 import {
@@ -222,12 +217,5 @@ export const transcribeFamily: TaskFamily<TranscribeSpec> = {
   spec: (id) => transcribeSpec(id),
   define: (spec, name, context) =>
     defineTranscribeModel(spec, context.client, name, context.downloads),
-  metadata: (spec, name) =>
-    modelActionMetadata({
-      name,
-      info: transcribeInfo(spec),
-      configSchema: transcribeSchemaFor(spec),
-    }),
-  ref: (spec, name, config) =>
-    modelRef({ name, info: transcribeInfo(spec), configSchema: TranscribeConfigSchema, config }),
+  ...modelEntries(transcribeInfo, transcribeSchemaFor, () => TranscribeConfigSchema),
 };

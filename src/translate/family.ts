@@ -5,10 +5,9 @@
  * @module
  */
 import type { z } from "genkit";
-import { modelRef } from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
 import type { WorkersAIClient } from "../client/client.ts";
 import type { TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import {
   answer,
   checkConfig,
@@ -88,17 +87,5 @@ export const translateFamily: TaskFamily<TranslateModelSpec> = {
   known: knownTranslator,
   spec: (id) => translatorSpec(id),
   define: (spec, name, context) => defineTranslator(spec, context.client, name),
-  metadata: (spec, name) =>
-    modelActionMetadata({
-      name,
-      info: info(spec),
-      configSchema: schema(spec),
-    }),
-  ref: (spec, name, config) =>
-    modelRef({
-      name,
-      info: info(spec),
-      configSchema: schema(spec),
-      config,
-    }),
+  ...modelEntries(info, schema),
 };

@@ -5,10 +5,9 @@
  *
  * @module
  */
-import { modelRef } from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
 import { base64 } from "../downloads/inline.ts";
 import type { FamilyContext, TaskFamily } from "../families.ts";
+import { modelEntries } from "../refs.ts";
 import { mediaBytes } from "../media.ts";
 import {
   answer,
@@ -68,6 +67,5 @@ export const turnFamily: TaskFamily<TurnModelSpec> = {
   known: knownTurnDetector,
   spec: (id) => turnDetectorSpec(id),
   define: (spec, name, context) => defineTurnDetector(spec, name, context),
-  metadata: (spec, name) => modelActionMetadata({ name, info: info(spec), configSchema: schema() }),
-  ref: (spec, name, config) => modelRef({ name, info: info(spec), configSchema: schema(), config }),
+  ...modelEntries(info, schema),
 };
