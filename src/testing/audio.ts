@@ -9,6 +9,7 @@
  * @module
  */
 
+import { concatBytes } from "./util.ts";
 import { AAC_TONE, MP3_TONE, OPUS_GRANULES, OPUS_PRE_SKIP, OPUS_TONE } from "./audio_clips.ts";
 
 /** The ID3 `TXXX` description and Vorbis comment key the spoken text is kept under. */
@@ -19,16 +20,6 @@ const encoder = new TextEncoder();
 function decode64(text: string): Uint8Array {
   const binary = atob(text);
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Little-endian (`le`) or big-endian integer bytes. */
@@ -96,14 +87,14 @@ export function sampleBytes(samples: Int16Array, format: SampleFormat): Uint8Arr
 /** One RIFF chunk, padded to an even length. */
 function chunk(id: string, body: Uint8Array): Uint8Array {
   const pad = body.length % 2 === 1 ? [new Uint8Array(1)] : [];
-  return concat([encoder.encode(id), int(body.length, 4), body, ...pad]);
+  return concatBytes([encoder.encode(id), int(body.length, 4), body, ...pad]);
 }
 
 /** A WAV file of `samples` whose `LIST/INFO` comment (`ICMT`) is `text`. */
 export function wav(samples: Int16Array, rate: number, format: SampleFormat, text: string) {
   const width = format === "linear16" ? 2 : 1;
   const tag = format === "linear16" ? 1 : format === "alaw" ? 6 : 7;
-  const fmt = concat([
+  const fmt = concatBytes([
     int(tag, 2),
     int(1, 2),
     int(rate, 4),
@@ -115,22 +106,22 @@ export function wav(samples: Int16Array, rate: number, format: SampleFormat, tex
   ]);
   const info = chunk(
     "LIST",
-    concat([encoder.encode("INFO"), chunk("ICMT", encoder.encode(`${text}\0`))]),
+    concatBytes([encoder.encode("INFO"), chunk("ICMT", encoder.encode(`${text}\0`))]),
   );
   const fact = tag === 1 ? [] : [chunk("fact", int(samples.length, 4))];
-  const body = concat([
+  const body = concatBytes([
     encoder.encode("WAVE"),
     chunk("fmt ", fmt),
     ...fact,
     info,
     chunk("data", sampleBytes(samples, format)),
   ]);
-  return concat([encoder.encode("RIFF"), int(body.length, 4), body]);
+  return concatBytes([encoder.encode("RIFF"), int(body.length, 4), body]);
 }
 
 /** An ID3v2.4 tag whose `TXXX` frame {@link TEXT_TAG} holds `text`. */
 export function id3(text: string): Uint8Array<ArrayBuffer> {
-  const value = concat([
+  const value = concatBytes([
     new Uint8Array([3]),
     encoder.encode(TEXT_TAG),
     new Uint8Array([0]),
@@ -138,25 +129,35 @@ export function id3(text: string): Uint8Array<ArrayBuffer> {
   ]);
   const syncsafe = (n: number) =>
     new Uint8Array([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]);
-  const frame = concat([encoder.encode("TXXX"), syncsafe(value.length), new Uint8Array(2), value]);
-  return concat([encoder.encode("ID3"), new Uint8Array([4, 0, 0]), syncsafe(frame.length), frame]);
+  const frame = concatBytes([
+    encoder.encode("TXXX"),
+    syncsafe(value.length),
+    new Uint8Array(2),
+    value,
+  ]);
+  return concatBytes([
+    encoder.encode("ID3"),
+    new Uint8Array([4, 0, 0]),
+    syncsafe(frame.length),
+    frame,
+  ]);
 }
 
 /** An MP3 file: the ID3 tag holding `text`, then the fixed tone's frames. */
 export function mp3(text: string): Uint8Array<ArrayBuffer> {
-  return concat([id3(text), decode64(MP3_TONE)]);
+  return concatBytes([id3(text), decode64(MP3_TONE)]);
 }
 
 /** An AAC (ADTS) file: the ID3 tag holding `text`, then the fixed tone's frames. */
 export function aac(text: string): Uint8Array<ArrayBuffer> {
-  return concat([id3(text), decode64(AAC_TONE)]);
+  return concatBytes([id3(text), decode64(AAC_TONE)]);
 }
 
 /** A Vorbis comment block body (FLAC's, and OpusTags' after its magic) holding `text`. */
 function vorbisComment(text: string): Uint8Array {
   const vendor = encoder.encode("Workers AI emulator");
   const comment = encoder.encode(`${TEXT_TAG}=${text}`);
-  return concat([int(vendor.length, 4), vendor, int(1, 4), int(comment.length, 4), comment]);
+  return concatBytes([int(vendor.length, 4), vendor, int(1, 4), int(comment.length, 4), comment]);
 }
 
 /** CRC of `bytes`, MSB first, with polynomial `poly` of `width` (8, 16 or 32) bits, no reflection. */
@@ -194,21 +195,21 @@ export function flac(samples: Int16Array, rate: number, text: string): Uint8Arra
   info.set(int(samples.length >>> 0, 4, false), 14);
   const comment = vorbisComment(text);
   const head = (last: boolean, type: number, length: number) =>
-    concat([new Uint8Array([(last ? 0x80 : 0) | type]), int(length, 3, false)]);
+    concatBytes([new Uint8Array([(last ? 0x80 : 0) | type]), int(length, 3, false)]);
   const frames: Uint8Array[] = [];
   for (let n = 0, at = 0; at < samples.length; n++, at += block) {
     const part = samples.subarray(at, at + block);
     // Fixed block size, block size in 16 bits at the end, rates and sizes from STREAMINFO (0),
     // mono, 16 bits; frame number n < 128 in one UTF-8 byte.
-    const header = concat([
+    const header = concatBytes([
       new Uint8Array([0xff, 0xf8, 0x70, 0x08, n]),
       int(part.length - 1, 2, false),
     ]);
-    const withCrc8 = concat([header, new Uint8Array([crc(header, 0x07, 8)])]);
-    const frame = concat([withCrc8, new Uint8Array([0x02]), pcm16be(part)]);
-    frames.push(concat([frame, int(crc(frame, 0x8005, 16), 2, false)]));
+    const withCrc8 = concatBytes([header, new Uint8Array([crc(header, 0x07, 8)])]);
+    const frame = concatBytes([withCrc8, new Uint8Array([0x02]), pcm16be(part)]);
+    frames.push(concatBytes([frame, int(crc(frame, 0x8005, 16), 2, false)]));
   }
-  return concat([
+  return concatBytes([
     encoder.encode("fLaC"),
     head(false, 0, info.length),
     info,
@@ -232,7 +233,7 @@ function oggPage(
       if (left < 255) break;
     }
   }
-  const page = concat([
+  const page = concatBytes([
     encoder.encode("OggS"),
     new Uint8Array([0, flags]),
     int(granule, 8),
@@ -248,20 +249,20 @@ function oggPage(
 
 /** An Ogg Opus file of the fixed tone whose `OpusTags` comment holds `text`. */
 export function oggOpus(text: string): Uint8Array<ArrayBuffer> {
-  const head = concat([
+  const head = concatBytes([
     encoder.encode("OpusHead"),
     new Uint8Array([1, 1]),
     int(OPUS_PRE_SKIP, 2),
     int(48000, 4),
     new Uint8Array(3),
   ]);
-  const tags = concat([encoder.encode("OpusTags"), vorbisComment(text)]);
+  const tags = concatBytes([encoder.encode("OpusTags"), vorbisComment(text)]);
   const all = decode64(OPUS_TONE);
   const packets: Uint8Array[] = [];
   for (let at = 0; at < all.length; at += 1 + all[at]) {
     packets.push(all.subarray(at + 1, at + 1 + all[at]));
   }
-  return concat([
+  return concatBytes([
     oggPage([head], 0x02, 0, 0),
     oggPage([tags], 0, 0, 1),
     oggPage(packets, 0x04, OPUS_GRANULES, 2),

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { concatBytes } from "./util.ts";
 
 const CRC_TABLE: Uint32Array = (() => {
   const table = new Uint32Array(256);
@@ -111,11 +112,5 @@ export function encodePng(image: PngImage): Uint8Array<ArrayBuffer> {
     chunk("IDAT", zlibStored(raw)),
     chunk("IEND", new Uint8Array()),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
