@@ -1,83 +1,50 @@
 /**
- * The task-family contract and the one registry a family joins. The plugin
- * loops over {@link FAMILIES} for `init`, `resolve`, `list` and the reference
- * helpers, and names no family itself.
+ * The task-family registry: every family in one list, the one lookup that
+ * says which family serves a model id as an action of a given type, and the
+ * config type a model reference takes from its id. The plugin loops over
+ * this module for `init`, `resolve`, `list` and the reference helpers, and
+ * names no family itself.
  *
  * Adding a family is its folder (catalog, config, translation, `family.ts`
- * exporting a {@link TaskFamily}), one line in {@link FAMILIES}, its exports in
- * `mod.ts`, its emulator task, a test file and an example.
+ * exporting a {@link TaskFamily}), one line in {@link FAMILIES} (and one in
+ * {@link ModelConfigFor} for a family of Genkit models), its exports, its
+ * emulator task, a test file, an example and a docs page.
  *
  * @module
  */
-import type { ActionMetadata } from "genkit";
-import type { ResolvableAction } from "genkit/plugin";
+import type { CaptionModelId } from "./caption/catalog.ts";
+import type { CaptionConfig } from "./caption/config.ts";
 import { captionFamily } from "./caption/family.ts";
+import type { ClassifyModelId } from "./classify/catalog.ts";
+import type { ClassifyConfig } from "./classify/config.ts";
 import { classifyFamily } from "./classify/family.ts";
-import type { WorkersAIClient } from "./client/client.ts";
+import type { DetectModelId } from "./detect/catalog.ts";
+import type { DetectConfig } from "./detect/config.ts";
 import { detectFamily } from "./detect/family.ts";
-import type { DownloadPolicy } from "./downloads/policy.ts";
 import { embedFamily } from "./embed/family.ts";
+import type { ImageModelId } from "./image/catalog.ts";
+import type { ImageConfig } from "./image/config.ts";
 import { imageFamily } from "./image/family.ts";
 import type { LiveModel } from "./model_search.ts";
 import { rerankFamily } from "./rerank/family.ts";
+import type { SpeechModelId } from "./speech/catalog.ts";
+import type { SpeechConfig } from "./speech/config.ts";
 import { speechFamily } from "./speech/family.ts";
+import type { ActionKind, TaskFamily } from "./task_family.ts";
+import type { TextModelId } from "./text/catalog.ts";
+import type { TextConfig } from "./text/config.ts";
 import { textFamily } from "./text/family.ts";
+import type { TranscribeModelId } from "./transcribe/catalog.ts";
+import type { TranscribeConfig } from "./transcribe/config.ts";
 import { transcribeFamily } from "./transcribe/family.ts";
+import type { TranslateModelId } from "./translate/catalog.ts";
+import type { TranslateConfig } from "./translate/config.ts";
 import { translateFamily } from "./translate/family.ts";
+import type { TurnModelId } from "./turn/catalog.ts";
+import type { TurnConfig } from "./turn/config.ts";
 import { turnFamily } from "./turn/family.ts";
 
-/** The Genkit action types Workers AI models become. */
-export type ActionKind = "model" | "embedder" | "reranker";
-
-/** What a family's actions are built with: the plugin's client and settings. */
-export interface FamilyContext {
-  /** The client every request goes through. */
-  client: WorkersAIClient;
-  /** How remote media in prompts is downloaded. */
-  downloads: DownloadPolicy;
-  /** Requests one batched call keeps in flight. */
-  concurrency: number;
-}
-
-/**
- * One Workers AI task family (text generation, embeddings, reranking, …):
- * everything about its task, behind the same few methods.
- */
-export interface TaskFamily<Spec extends { id: string } = { id: string }> {
-  /** Short name, e.g. `"text"`. */
-  readonly name: string;
-  /** The Genkit action type its models become. */
-  readonly actionType: ActionKind;
-  /** What its models are, for messages: `"an embedding model"`. */
-  readonly noun: string;
-  /** Which models to use instead, for messages about an id it does not serve. */
-  readonly suggestion: string;
-  /**
-   * The Workers AI task names (the model search's `task.name`) whose models
-   * this family serves when it does not know them by id.
-   */
-  readonly tasks: readonly string[];
-  /** The models it knows by id. */
-  readonly catalog: readonly Spec[];
-  /** The catalog entry of an id, or `undefined`. */
-  known(id: string): Spec | undefined;
-  /**
-   * The spec of an id this family serves: the catalog's entry, or, for an id
-   * it does not know, one made from what the account's model search says of
-   * it (when it said anything) with conservative settings otherwise.
-   */
-  spec(id: string, live?: LiveModel): Spec;
-  /** The Genkit action `name` for a model. */
-  define(spec: Spec, name: string, context: FamilyContext): ResolvableAction;
-  /** What `list()` shows of a model: the metadata its action will have. */
-  metadata(spec: Spec, name: string): ActionMetadata;
-  /** The release stage of a model action, where the family knows one (beta models: `"unstable"`). */
-  stage?(spec: Spec): "featured" | "stable" | "unstable" | "legacy" | "deprecated" | undefined;
-  /** A reference to a model (`info` and config schema set), for `cloudflareAI.model()` and the like. */
-  ref(spec: Spec, name: string, config?: unknown): unknown;
-}
-
-/** Every task family, in the order their models are listed. */
+/** Every task family, in the order their models are listed; each kind's first is its fallback. */
 export const FAMILIES: readonly TaskFamily[] = [
   textFamily,
   embedFamily,
@@ -92,15 +59,32 @@ export const FAMILIES: readonly TaskFamily[] = [
   turnFamily,
 ];
 
-/** The family that serves Workers AI task `task` as actions of `kind`, if any. */
-function byTask(kind: ActionKind, task: string): TaskFamily | undefined {
-  return FAMILIES.find((f) => f.actionType === kind && f.tasks.includes(task));
-}
-
-/** Whether any family serves the Workers AI task `task`. */
-export function isServedTask(task: string): boolean {
-  return FAMILIES.some((f) => f.tasks.includes(task));
-}
+/**
+ * The config a model reference takes, from its id: a catalog model takes its
+ * family's config (one line per family below), any other id the text config,
+ * since text generation is what an unknown id falls back to.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, type ModelConfigFor, type TextConfig } from "@x/cloudflare-ai";
+ *
+ * const config: ModelConfigFor<"@cf/qwen/qwen3-30b-a3b-fp8"> = { temperature: 0.6 };
+ * const same: TextConfig = config;
+ * const qwen = cloudflareAI.model("@cf/qwen/qwen3-30b-a3b-fp8", same);
+ * ```
+ */
+export type ModelConfigFor<Id extends string> =
+  // One line per family of Genkit models: its catalog ids take its config.
+  Id extends TextModelId ? TextConfig
+    : Id extends ImageModelId ? ImageConfig
+    : Id extends TranscribeModelId ? TranscribeConfig
+    : Id extends SpeechModelId ? SpeechConfig
+    : Id extends TranslateModelId ? TranslateConfig
+    : Id extends ClassifyModelId ? ClassifyConfig
+    : Id extends DetectModelId ? DetectConfig
+    : Id extends CaptionModelId ? CaptionConfig
+    : Id extends TurnModelId ? TurnConfig
+    : TextConfig;
 
 /** What is known of an id besides the catalog: its model-search entry, a task the caller named. */
 export interface IdHints {
@@ -110,25 +94,49 @@ export interface IdHints {
   task?: string;
 }
 
+/** The answer of {@link lookup}: the families that serve an id, or why none does. */
+export interface Served {
+  /** The families, in registry order (several for an id one catalog lists twice: bge-m3). */
+  families: readonly TaskFamily[];
+  /** Why there are none: the id is another kind's, or its task is one no family serves. */
+  refusal?: { kind: "other-kind" } | { kind: "unserved-task"; task: string };
+}
+
 /**
- * The family that serves `id` as an action of `kind`, in this order: a
- * family of that kind whose catalog knows it; the task the account's model
- * search reported; a task the caller named; the kind's first family (text
- * generation for models) as the fallback. `undefined` when the id belongs to
- * another kind (an embedding model asked for as a model) or to a task no
- * family of this kind serves.
+ * The one answer to "which family serves `id` as an action of `kind`"
+ * (`"any"`: of any kind, as `init` and `list` ask), in this order:
+ *
+ * 1. the families whose catalog knows the id (none of `kind`: it is another
+ *    kind's model, and no family serves it as this kind);
+ * 2. the task the account's model search reported for it;
+ * 3. the task the caller named for it (`options.tasks`, or a reference
+ *    made by the plugin instance);
+ * 4. the kind's fallback: text generation for models (and for `"any"`),
+ *    embeddings for embedders, reranking for rerankers.
+ *
+ * A task no family (of this kind) serves is refused, not passed to the fallback.
  */
-export function familyFor(
-  kind: ActionKind,
-  id: string,
-  hints: IdHints = {},
-): TaskFamily | undefined {
-  const own = FAMILIES.find((f) => f.actionType === kind && f.known(id));
-  if (own) return own;
-  if (FAMILIES.some((f) => f.known(id))) return undefined;
-  for (const task of [hints.live?.task, hints.task]) {
-    if (!task) continue;
-    return byTask(kind, task);
+export function lookup(kind: ActionKind | "any", id: string, hints: IdHints = {}): Served {
+  const ofKind = (f: TaskFamily) => kind === "any" || f.actionType === kind;
+  const knowing = FAMILIES.filter((f) => f.known(id));
+  if (knowing.length > 0) {
+    const families = knowing.filter(ofKind);
+    return families.length > 0 ? { families } : { families, refusal: { kind: "other-kind" } };
   }
-  return FAMILIES.find((f) => f.actionType === kind);
+  const task = hints.live?.task || hints.task;
+  if (task) {
+    const families = FAMILIES.filter((f) => ofKind(f) && f.tasks.includes(task));
+    return families.length > 0 ? { families } : {
+      families,
+      refusal: FAMILIES.some((f) => f.tasks.includes(task))
+        ? { kind: "other-kind" }
+        : { kind: "unserved-task", task },
+    };
+  }
+  return { families: [FAMILIES.find((f) => kind === "any" || f.actionType === kind)!] };
+}
+
+/** The first family of `kind`, for messages about ids that are not of that kind. */
+export function firstOfKind(kind: ActionKind): TaskFamily {
+  return FAMILIES.find((f) => f.actionType === kind)!;
 }

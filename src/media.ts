@@ -10,7 +10,7 @@
 import type { MessageData, Part } from "genkit";
 import type { GenerateRequest } from "genkit/model";
 import { download, DownloadBudget, isRemoteUrl } from "./downloads/download.ts";
-import { base64 } from "./downloads/inline.ts";
+import { fromBase64 } from "./base64.ts";
 import type { DownloadPolicy } from "./downloads/policy.ts";
 import { invalidArgument as invalid } from "./errors.ts";
 
@@ -36,19 +36,50 @@ export interface SingleTurn {
 }
 
 /**
- * The one user message of a request to a single-turn model (image
- * generation, speech, classification, …), refused with `INVALID_ARGUMENT`,
- * naming the model, when it has a history, a system message, tools, or a
- * part that is neither text nor media.
+ * The one prompt check of every single-turn model (image generation,
+ * speech, transcription, translation, classification, …), before any
+ * request: refused with `INVALID_ARGUMENT`, naming the model and what to do,
+ * are tools, retrieval documents (Genkit's `docs`, which it would otherwise
+ * paste into the prompt, to be spoken, drawn or translated), an output
+ * schema or an output format the model cannot give (`outputs`: the formats
+ * it declares), a history and a system message.
  */
-export function singleTurn(model: string, request: GenerateRequest): SingleTurn {
-  const messages: MessageData[] = request.messages;
+export function checkSingleTurn(
+  model: string,
+  request: GenerateRequest,
+  outputs: readonly string[],
+): void {
   if ((request.tools ?? []).length > 0) {
     throw invalid(`${model} takes no tools; remove them from the request.`);
   }
-  const users = messages.filter((m) => m.role === "user");
-  const others = messages.filter((m) => m.role !== "user");
-  if (users.length !== 1 || others.length > 0) {
+  const parts: Part[] = request.messages.flatMap((m) => m.content);
+  if ((request.docs ?? []).length > 0 || parts.some((p) => p.metadata?.purpose === "context")) {
+    throw invalid(
+      `${model} takes no documents (docs): they would become part of what it reads. ` +
+        "Remove docs from the request; to answer from documents, use a text-generation model.",
+    );
+  }
+  // Genkit adds schema instructions as parts of purpose "output"; sending them would,
+  // e.g., speak or translate the instructions.
+  if (request.output?.schema || parts.some((p) => p.metadata?.purpose === "output")) {
+    throw invalid(
+      `${model} answers in a fixed shape and cannot follow an output schema: remove the ` +
+        "request's output option.",
+    );
+  }
+  const format = request.output?.format;
+  if (format !== undefined && !outputs.includes(format)) {
+    throw invalid(
+      `${model} cannot give output format "${format}" (it gives ${outputs.join(" or ")}): ` +
+        "remove the request's output option.",
+    );
+  }
+  checkOneUserMessage(model, request.messages);
+}
+
+/** Refuses a history or a system message: a single-turn model reads one user message. */
+function checkOneUserMessage(model: string, messages: readonly MessageData[]): void {
+  if (messages.length !== 1 || messages[0].role !== "user") {
     const roles = messages.map((m) => m.role).join(", ");
     throw invalid(
       `${model} takes a single user message (no history, no system message); got ${messages.length} message(s): ${
@@ -56,6 +87,16 @@ export function singleTurn(model: string, request: GenerateRequest): SingleTurn 
       }.`,
     );
   }
+}
+
+/**
+ * The text and media of the one user message of a request to a single-turn
+ * model (checked by {@link checkSingleTurn} before its runner runs); a part
+ * that is neither text nor media is refused with `INVALID_ARGUMENT`.
+ */
+export function singleTurn(model: string, request: GenerateRequest): SingleTurn {
+  checkOneUserMessage(model, request.messages);
+  const users = request.messages;
   const texts: string[] = [];
   const media: PromptMedia[] = [];
   users[0].content.forEach((p: Part, i) => {
@@ -177,21 +218,4 @@ export function sniffAudioType(bytes: Uint8Array): string | undefined {
   if (opens(bytes, ascii("OggS"))) return "audio/ogg";
   if (opens(bytes, ascii("fLaC"))) return "audio/flac";
   return undefined;
-}
-
-/** A `data:` URL of bytes. */
-export function dataUrl(bytes: Uint8Array, contentType: string): string {
-  return `data:${contentType};base64,${base64(bytes)}`;
-}
-
-/** The bytes of a base64 string (an answer's `image` or `audio` field); whitespace is skipped. */
-export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  // The native decoder where there is one (V8 13.x: Deno, Workers); atob otherwise (Node 20).
-  const native = (Uint8Array as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> })
-    .fromBase64;
-  if (typeof native === "function") return native.call(Uint8Array, text);
-  const binary = atob(text.replace(/\s+/g, ""));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

@@ -12,7 +12,7 @@ import { GenkitError } from "genkit";
  *
  * @example
  * ```ts
- * import { RETIRED_MODELS, type RetiredModel } from "@x/cloudflare-ai";
+ * import { RETIRED_MODELS, type RetiredModel } from "@x/cloudflare-ai/models";
  *
  * function explain(m: RetiredModel): string {
  *   const why = m.retired ? `was retired on ${m.retired}` : "never existed";
@@ -54,7 +54,7 @@ function retiredBatch(
  *
  * @example
  * ```ts
- * import { RETIRED_MODELS } from "@x/cloudflare-ai";
+ * import { RETIRED_MODELS } from "@x/cloudflare-ai/models";
  *
  * // Move model ids saved in settings to their active replacements.
  * const replacements = new Map(RETIRED_MODELS.map((m) => [m.id, m.replacement]));
@@ -141,11 +141,6 @@ const MODEL_ID = /^@(?:cf|hf)\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}\/[A-Za-z0-9][A-Za
 /** Whether `id` is a well-formed Workers AI model id (see the grammar above). */
 export function isWorkersAIModelId(id: unknown): id is string {
   return typeof id === "string" && MODEL_ID.test(id);
-}
-
-/** The label of a model the catalog does not know: its id without the `@cf/` prefix. */
-export function workersLabel(id: string): string {
-  return `Workers AI ${id.replace(/^@(cf|hf)\//, "")}`;
 }
 
 /**

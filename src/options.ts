@@ -10,7 +10,7 @@ import process from "node:process";
 import { WorkersAIClient } from "./client/client.ts";
 import type { AiBinding, GatewayOptions } from "./client/types.ts";
 import { downloadPolicy, type MediaDownloadOptions } from "./downloads/policy.ts";
-import type { FamilyContext } from "./families.ts";
+import type { FamilyContext } from "./task_family.ts";
 import { checkModelId } from "./model_ids.ts";
 
 /** Where REST requests go unless `baseUrl` or `CLOUDFLARE_AI_BASE_URL` says otherwise. */

@@ -6,9 +6,7 @@
  *
  * @module
  */
-import type { ActionMetadata, z } from "genkit";
-import { type ModelInfo as GenkitModelInfo, modelRef } from "genkit/model";
-import { modelActionMetadata } from "genkit/plugin";
+import type { z } from "genkit";
 
 /**
  * A zod schema made with the `z` that `genkit` exports.
@@ -220,29 +218,4 @@ export function retrievalRef<Config>(
 ): RetrievalRef<Config> {
   if (config === undefined) return { name, info, configSchema };
   return { name, info, configSchema, config: validate(config) };
-}
-
-/**
- * The `stage`, `metadata` and `ref` of a family of Genkit models, all three
- * made from the same capabilities and config schema, so that what `list()`
- * shows, what the action carries and what a reference says cannot differ.
- * `refSchema` is the schema of a reference made before the model is known
- * in detail (a family's common config), when that is not the model's own.
- */
-export function modelEntries<Spec>(
-  info: (spec: Spec) => GenkitModelInfo,
-  schema: (spec: Spec) => z.ZodTypeAny,
-  refSchema: (spec: Spec) => z.ZodTypeAny = schema,
-): {
-  stage(spec: Spec): GenkitModelInfo["stage"];
-  metadata(spec: Spec, name: string): ActionMetadata;
-  ref(spec: Spec, name: string, config?: unknown): unknown;
-} {
-  return {
-    stage: (spec) => info(spec).stage,
-    metadata: (spec, name) =>
-      modelActionMetadata({ name, info: info(spec), configSchema: schema(spec) }),
-    ref: (spec, name, config) =>
-      modelRef({ name, info: info(spec), configSchema: refSchema(spec), config }),
-  };
 }

@@ -2,15 +2,15 @@
  * What the single-answer task families (translation, classification, object
  * detection, image-to-text, turn detection) share: their config check (over
  * the option tables of `wire_options.ts`), the prompt they take, their
- * capabilities, their Genkit model action and their answers.
+ * capabilities and their answers.
  *
  * @module
  */
-import type { GenkitError, Part, z } from "genkit";
-import type { GenerateRequest, GenerateResponseData, ModelAction, ModelInfo } from "genkit/model";
-import { model } from "genkit/plugin";
+import type { GenkitError, Part } from "genkit";
+import type { GenerateRequest, GenerateResponseData, ModelInfo } from "genkit/model";
 import { malformed } from "./client/answer.ts";
 import { invalidArgument as invalid } from "./errors.ts";
+import { displayLabel } from "./labels.ts";
 import { declaredType, mayBeKind, type MediaKind, type PromptMedia, singleTurn } from "./media.ts";
 import { configObject, type WireOption, wireValues } from "./wire_options.ts";
 
@@ -66,11 +66,10 @@ export interface TaskPrompt {
 }
 
 /**
- * The prompt of a request to a task model, refused with `INVALID_ARGUMENT`
- * (naming the model and what it takes) when it is not one the task can take:
- * a history, a system message, tools, documents, an output schema (the
- * answer has a fixed shape), missing or extra text, or media of the wrong
- * kind or number.
+ * The prompt of a request to a task model (already through the single-turn
+ * check every such model shares), refused with `INVALID_ARGUMENT`, naming
+ * the model and what it takes, when it is missing or extra text, or media of
+ * the wrong kind or number.
  */
 export function taskPrompt(
   model: string,
@@ -78,17 +77,6 @@ export function taskPrompt(
   shape: PromptShape,
 ): TaskPrompt {
   const takes = `${model} takes ${shape.takes}`;
-  const parts: Part[] = request.messages.flatMap((m) => m.content);
-  // Genkit adds these parts itself; sending them would, e.g., translate the schema instructions.
-  if (parts.some((p) => p.metadata?.purpose === "output") || request.output?.schema) {
-    throw invalid(
-      `${model} answers in a fixed shape and cannot follow an output schema: remove the ` +
-        "request's output option (the answer's data part is response.output).",
-    );
-  }
-  if (parts.some((p) => p.metadata?.purpose === "context") || (request.docs ?? []).length > 0) {
-    throw invalid(`${takes}; it takes no documents (docs): remove them.`);
-  }
   const { text, media } = singleTurn(model, request);
   if (!shape.media && media.length > 0) {
     throw invalid(`${takes}, and no media: remove the media part.`);
@@ -117,7 +105,7 @@ export function taskModelInfo(
   beta = false,
 ): ModelInfo {
   return {
-    label: `Cloudflare Workers AI - ${label}`,
+    label: displayLabel(label),
     stage: beta ? "unstable" : "stable",
     supports: {
       multiturn: false,
@@ -131,19 +119,6 @@ export function taskModelInfo(
   };
 }
 
-/** Defines the Genkit model action of a task model. */
-export function defineTaskModel(
-  name: string,
-  info: ModelInfo,
-  configSchema: z.ZodTypeAny,
-  run: (request: GenerateRequest, signal: AbortSignal) => Promise<GenerateResponseData>,
-): ModelAction {
-  return model(
-    { name, label: info.label, supports: info.supports, configSchema, use: [] },
-    (request, { abortSignal }) => run(request, abortSignal),
-  );
-}
-
 /** A finished answer of `content`. */
 export function answer(
   content: Part[],
@@ -155,12 +130,4 @@ export function answer(
 /** An answer of the wrong shape: `INTERNAL`, naming the model, what came and what was expected. */
 export function unexpected(model: string, got: string, expected: string): GenkitError {
   return malformed(model, `${got} (expected ${expected})`);
-}
-
-/** How a value is described in {@link unexpected}. */
-export function shapeOf(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
 }

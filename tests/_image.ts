@@ -2,7 +2,7 @@
 // and the comment the emulator writes into the images it makes.
 import assert from "node:assert/strict";
 import type { Part } from "genkit";
-import type { ImageModelSpec } from "../mod.ts";
+import type { ImageModelSpec } from "../src/models.ts";
 import { encodePng } from "../src/testing/png.ts";
 
 export const SCHNELL = "@cf/black-forest-labs/flux-1-schnell";

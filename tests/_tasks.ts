@@ -3,7 +3,7 @@
 // a fake Workers AI binding served by the emulator, and a genkit() on it.
 import { genkit } from "genkit";
 import { type AiBinding, cloudflareAI, type CloudflareAIOptions } from "../mod.ts";
-import { base64 } from "../src/downloads/inline.ts";
+import { base64 } from "../src/base64.ts";
 import type { Emulator } from "../src/testing/mod.ts";
 
 /** A 1x1 PNG (70 bytes). */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { FAMILIES, type TaskFamily } from "../src/families.ts";
+import { FAMILIES } from "../src/families.ts";
+import type { TaskFamily } from "../src/task_family.ts";
 import { eventually } from "./_setup.ts";
 import { dataUrlOf, PNG_URL, wav } from "./_tasks.ts";
 

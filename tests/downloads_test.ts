@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import type { MessageData } from "genkit";
 import { cloudflareAI, type CloudflareAIOptions } from "../mod.ts";
 import { download, DownloadBudget, isRemoteUrl } from "../src/downloads/download.ts";
-import { base64, inlineRemoteMedia } from "../src/downloads/inline.ts";
+import { base64 } from "../src/base64.ts";
+import { inlineRemoteMedia } from "../src/downloads/inline.ts";
 import {
   DEFAULT_DOWNLOAD_CAPS,
   type DownloadPolicy,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Document } from "genkit";
-import { cloudflareAI, EMBEDDING_MODELS } from "../mod.ts";
+import { cloudflareAI } from "../mod.ts";
+import { EMBEDDING_MODELS } from "../src/models.ts";
 import type { RecordedRequest } from "../src/testing/mod.ts";
 import { eventually, failure, modelRequests, setup } from "./_setup.ts";
 

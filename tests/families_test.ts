@@ -6,10 +6,10 @@ import {
   cloudflareAI,
   type CloudflareAIOptions,
   type ModelRef,
-  TEXT_MODELS,
   type TextConfig,
   type TextModelId,
 } from "../mod.ts";
+import { TEXT_MODELS } from "../src/models.ts";
 import { type Emulator, startEmulator } from "../src/testing/mod.ts";
 import { failure, modelRequests } from "./_setup.ts";
 
@@ -77,24 +77,35 @@ Deno.test("an unknown id takes the task the account's model search reports for i
   assert.equal(modelRequests(emu).length, 0);
 });
 
+function pluginFor(emu: Emulator, options: Partial<CloudflareAIOptions> = {}) {
+  return cloudflareAI({
+    accountId: emu.accountId,
+    apiToken: emu.apiToken,
+    baseUrl: emu.url,
+    fetch: searchAdding([]),
+    maxRetries: 0,
+    ...options,
+  });
+}
+
 Deno.test("an unknown id takes a task the caller names, in the plugin's options or on its reference", async () => {
   await using emu = await startEmulator();
   const ai = app(emu, [], { tasks: { "@cf/acme/embed-y": "Text Embeddings" } });
   assert.ok(await ai.registry.lookupAction("/embedder/cloudflare-ai/@cf/acme/embed-y"));
   assert.equal(await ai.registry.lookupAction("/model/cloudflare-ai/@cf/acme/embed-y"), undefined);
 
-  const ref = cloudflareAI.model("@cf/acme/chat-z", { temperature: 0.1 }, {
-    task: "Text Generation",
-  });
+  const cf = pluginFor(emu);
+  const ref = cf.modelRef("@cf/acme/chat-z", { temperature: 0.1 }, { task: "Text Generation" });
   assert.equal(ref.name, "cloudflare-ai/@cf/acme/chat-z");
   assert.deepEqual(ref.info?.supports?.output, ["text"]);
   const paint = failure(() =>
-    Promise.resolve(cloudflareAI.model("@cf/acme/video-z", undefined, { task: "Text-to-Video" }))
+    Promise.resolve(cf.modelRef("@cf/acme/video-z", undefined, { task: "Text-to-Video" }))
   );
   assert.equal((await paint).status, "UNIMPLEMENTED");
-  // The task named on a reference holds when the id is resolved by name.
+  // The task named on the instance's reference holds when that instance resolves the id by name.
+  const withCf = genkit({ promptDir: null, plugins: [cf] });
   const named = await failure(() =>
-    ai.generate({ model: "cloudflare-ai/@cf/acme/video-z", prompt: "x" })
+    withCf.generate({ model: "cloudflare-ai/@cf/acme/video-z", prompt: "x" })
   );
   assert.equal(named.status, "UNIMPLEMENTED");
   assert.throws(
@@ -103,6 +114,35 @@ Deno.test("an unknown id takes a task the caller names, in the plugin's options 
     (err: GenkitError) => err.status === "INVALID_ARGUMENT",
   );
   assert.equal(modelRequests(emu).length, 0);
+});
+
+Deno.test("a task named on one plugin instance's reference does not change what another resolves", async () => {
+  await using emu = await startEmulator();
+  const speaking = pluginFor(emu);
+  const tts = speaking.modelRef("@cf/acme/voice-q", undefined, { task: "Text-to-Speech" });
+  assert.deepEqual(tts.info?.supports?.output, ["media"]);
+  const one = genkit({ promptDir: null, plugins: [speaking] });
+  const other = genkit({ promptDir: null, plugins: [pluginFor(emu)] });
+  const outputOf = async (ai: ReturnType<typeof genkit>) =>
+    ((await metadataOf(ai, "/model/cloudflare-ai/@cf/acme/voice-q"))!.model as {
+      supports: { output: string[] };
+    }).supports.output;
+  assert.deepEqual(await outputOf(one), ["media"], "the instance that named it: text-to-speech");
+  assert.deepEqual(await outputOf(other), ["text"], "any other instance: the text fallback");
+});
+
+Deno.test("a static reference refuses a task: it belongs to no plugin instance", () => {
+  assert.throws(
+    () =>
+      (cloudflareAI.model as (id: string, c: unknown, o: unknown) => unknown)(
+        "@cf/acme/voice-r",
+        undefined,
+        { task: "Text-to-Speech" },
+      ),
+    (err: GenkitError) =>
+      err.status === "INVALID_ARGUMENT" && /cf\.modelRef/.test(err.message) &&
+      /tasks/.test(err.message),
+  );
 });
 
 Deno.test("an id nothing knows falls back to text generation", async () => {

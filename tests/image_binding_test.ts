@@ -2,7 +2,8 @@
 // env.AI does, serving from the emulator.
 import assert from "node:assert/strict";
 import { genkit } from "genkit";
-import { type AiBinding, cloudflareAI, IMAGE_MODELS, type ImageModelId } from "../mod.ts";
+import { type AiBinding, cloudflareAI, type ImageModelId } from "../mod.ts";
+import { IMAGE_MODELS } from "../src/models.ts";
 import { type Emulator, startEmulator } from "../src/testing/mod.ts";
 import {
   decode,

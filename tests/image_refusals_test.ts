@@ -135,7 +135,7 @@ Deno.test("an image model takes one user message of text: no history, system, to
   );
   await refused(app, SDXL, { prompt: "x", tools: [tool] });
   const e = await refused(app, SDXL, { prompt: "x", output: { format: "json" } });
-  assert.match(e.message, /cannot answer in the "json" output format/);
+  assert.match(e.message, /cannot give output format "json" \(it gives media\)/);
   const long = await refused(app, SCHNELL, { prompt: "a".repeat(2049) });
   assert.match(long.message, /2049 characters long; the model takes at most 2048/);
 });

@@ -1,7 +1,8 @@
 // Image generation end to end: a real genkit() against the emulator over REST.
 import assert from "node:assert/strict";
 import { genkit } from "genkit";
-import { cloudflareAI, IMAGE_MODELS, type ImageModelId } from "../mod.ts";
+import { cloudflareAI, type ImageModelId } from "../mod.ts";
+import { IMAGE_MODELS } from "../src/models.ts";
 import { type Fault, startEmulator } from "../src/testing/mod.ts";
 import {
   dataUrlOf,

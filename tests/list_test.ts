@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { genkit } from "genkit";
 import { logger } from "genkit/logging";
-import { cloudflareAI, EMBEDDING_MODELS, TEXT_MODELS } from "../mod.ts";
+import { cloudflareAI } from "../mod.ts";
+import { EMBEDDING_MODELS, TEXT_MODELS } from "../src/models.ts";
 import { type Emulator, startEmulator } from "../src/testing/mod.ts";
 
 type Meta = { actionType: string; name: string; metadata?: Record<string, unknown> };

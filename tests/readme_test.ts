@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TEXT_MODELS } from "../mod.ts";
+import { TEXT_MODELS } from "../src/models.ts";
 import { FAMILIES } from "../src/families.ts";
 import { COPIED_FILES } from "../scripts/npm.ts";
 

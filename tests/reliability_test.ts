@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { genkit, GenkitError } from "genkit";
 import { cloudflareAI } from "../mod.ts";
-import { Deadline } from "../src/client/deadline.ts";
+import { Deadline } from "../src/timer.ts";
 import { eventually, failure, modelRequests, setup } from "./_setup.ts";
 
 const LLAMA = "@cf/meta/llama-3.1-8b-instruct-fast";

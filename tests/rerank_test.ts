@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Document } from "genkit";
-import { cloudflareAI, RERANKER_MODELS } from "../mod.ts";
+import { cloudflareAI } from "../mod.ts";
+import { RERANKER_MODELS } from "../src/models.ts";
 import { failure, modelRequests, setup } from "./_setup.ts";
 
 const RERANKER = "@cf/baai/bge-reranker-base";

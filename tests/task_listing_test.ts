@@ -4,15 +4,14 @@
 import assert from "node:assert/strict";
 import { genkit } from "genkit";
 import { logger } from "genkit/logging";
+import { cloudflareAI, type ModelConfigFor } from "../mod.ts";
 import {
   CAPTION_MODELS,
   CLASSIFICATION_MODELS,
-  cloudflareAI,
   DETECTION_MODELS,
-  type ModelConfigFor,
   TRANSLATION_MODELS,
   TURN_MODELS,
-} from "../mod.ts";
+} from "../src/models.ts";
 import { type Emulator, startEmulator } from "../src/testing/mod.ts";
 import { modelRequests } from "./_setup.ts";
 

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import type { MessageData } from "genkit";
 import { toJsonSchema } from "genkit/schema";
-import { cloudflareAI, TEXT_MODELS, TextConfigSchema } from "../mod.ts";
+import { cloudflareAI, TextConfigSchema } from "../mod.ts";
+import { TEXT_MODELS } from "../src/models.ts";
 import { configSchemaFor } from "../src/text/config.ts";
 import { failure, modelRequests, setup } from "./_setup.ts";
 

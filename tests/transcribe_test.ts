@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cloudflareAI } from "../mod.ts";
-import { base64 } from "../src/downloads/inline.ts";
+import { base64 } from "../src/base64.ts";
 import { mp3, tone, wav } from "../src/testing/audio.ts";
 import { startEmulator } from "../src/testing/mod.ts";
 import { audioBinding } from "./_audio_binding.ts";

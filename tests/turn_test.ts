@@ -1,7 +1,7 @@
 // Turn detection: Smart Turn v2 through genkit(), over REST and a binding.
 import assert from "node:assert/strict";
 import { cloudflareAI, type TurnDetection } from "../mod.ts";
-import { base64 } from "../src/downloads/inline.ts";
+import { base64 } from "../src/base64.ts";
 import { startEmulator } from "../src/testing/mod.ts";
 import { bindingApp, dataUrlOf, PNG_URL, wav } from "./_tasks.ts";
 import { failure, modelRequests, setup } from "./_setup.ts";

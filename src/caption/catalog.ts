@@ -4,14 +4,15 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 
 /**
  * Everything the plugin knows about one image-to-text model.
  *
  * @example
  * ```ts
- * import { CAPTION_MODELS, type CaptionModelSpec } from "@x/cloudflare-ai";
+ * import { CAPTION_MODELS, type CaptionModelSpec } from "@x/cloudflare-ai/models";
  *
  * const reasons = (m: CaptionModelSpec) => m.wire === "moondream"; // a reasoning trace
  * console.log(CAPTION_MODELS.filter(reasons).map((m) => m.id));
@@ -52,7 +53,8 @@ export type CaptionModelId = "@cf/llava-hf/llava-1.5-7b-hf" | "@cf/moondream/moo
  *
  * @example
  * ```ts
- * import { CAPTION_MODELS, cloudflareAI } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { CAPTION_MODELS } from "@x/cloudflare-ai/models";
  *
  * const captioners = CAPTION_MODELS.map((m) => cloudflareAI.model(m.id));
  * ```

@@ -5,19 +5,19 @@
  *
  * @module
  */
+import { shapeOf } from "../client/answer.ts";
 import type { Part } from "genkit";
 import type { GenerateResponseData } from "genkit/model";
 import type { WireRequest } from "../client/types.ts";
 import { invalidArgument as invalid } from "../errors.ts";
-import type { FamilyContext, TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
-import { dataUrl, type MediaBytes, mediaBytes } from "../media.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
+import { dataUrl } from "../base64.ts";
+import { type MediaBytes, mediaBytes } from "../media.ts";
 import {
   answer,
   checkConfig,
   type CheckedConfig,
-  defineTaskModel,
-  shapeOf,
   taskModelInfo,
   taskPrompt,
   unexpected,
@@ -106,9 +106,9 @@ function moondreamAnswer(spec: CaptionModelSpec, result: unknown): GenerateRespo
   });
 }
 
-function defineCaptioner(spec: CaptionModelSpec, name: string, context: FamilyContext) {
+function captionerRunner(spec: CaptionModelSpec, context: FamilyContext): ModelRunner {
   const options = captionOptions(spec);
-  return defineTaskModel(name, info(spec), schema(spec), async (request, signal) => {
+  return async (request, { abortSignal: signal }) => {
     const config = checkConfig(spec.id, options, request.config);
     const prompt = taskPrompt(spec.id, request, {
       text: "optional",
@@ -126,19 +126,19 @@ function defineCaptioner(spec: CaptionModelSpec, name: string, context: FamilyCo
     }
     const body = moondreamBody(prompt.text, image, config);
     return moondreamAnswer(spec, await context.client.run(spec.id, body, { signal }));
-  });
+  };
 }
 
 /** The image-to-text family: every `Image-to-Text` model. */
-export const captionFamily: TaskFamily<CaptionModelSpec> = {
+export const captionFamily: TaskFamily<CaptionModelSpec> = modelFamily<CaptionModelSpec>({
   name: "caption",
-  actionType: "model",
   noun: "an image-to-text model",
   suggestion: "Use @cf/llava-hf/llava-1.5-7b-hf or @cf/moondream/moondream3.1-9B-A2B.",
   tasks: ["Image-to-Text"],
   catalog: CAPTION_MODELS,
   known: knownCaptioner,
   spec: (id) => captionerSpec(id),
-  define: (spec, name, context) => defineCaptioner(spec, name, context),
-  ...modelEntries(info, schema),
-};
+  info,
+  schema,
+  runner: captionerRunner,
+});

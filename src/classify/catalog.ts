@@ -4,14 +4,15 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 
 /**
  * Everything the plugin knows about one classification model.
  *
  * @example
  * ```ts
- * import { CLASSIFICATION_MODELS, type ClassifyModelSpec } from "@x/cloudflare-ai";
+ * import { CLASSIFICATION_MODELS, type ClassifyModelSpec } from "@x/cloudflare-ai/models";
  *
  * const forImages = (m: ClassifyModelSpec) => m.input === "image";
  * console.log(CLASSIFICATION_MODELS.filter(forImages).map((m) => m.id)); // ["@cf/microsoft/resnet-50"]
@@ -54,7 +55,8 @@ export type ClassifyModelId = "@cf/huggingface/distilbert-sst-2-int8" | "@cf/mic
  * @example
  * ```ts
  * import { genkit } from "genkit";
- * import { CLASSIFICATION_MODELS, cloudflareAI } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { CLASSIFICATION_MODELS } from "@x/cloudflare-ai/models";
  *
  * // Register only the classifiers at start.
  * const models = CLASSIFICATION_MODELS.map((m) => m.id);

@@ -5,20 +5,13 @@
  *
  * @module
  */
+import { shapeOf } from "../client/answer.ts";
 import type { GenerateRequest } from "genkit/model";
 import type { WireRequest } from "../client/types.ts";
-import type { FamilyContext, TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
 import { mediaBytes } from "../media.ts";
-import {
-  answer,
-  checkConfig,
-  defineTaskModel,
-  shapeOf,
-  taskModelInfo,
-  taskPrompt,
-  unexpected,
-} from "../task_model.ts";
+import { answer, checkConfig, taskModelInfo, taskPrompt, unexpected } from "../task_model.ts";
 import { optionsSchema } from "../wire_options.ts";
 import {
   CLASSIFICATION_MODELS,
@@ -72,21 +65,20 @@ async function wireRequest(
   };
 }
 
-function defineClassifier(spec: ClassifyModelSpec, name: string, context: FamilyContext) {
-  return defineTaskModel(name, info(spec), schema(), async (request, signal) => {
+function classifierRunner(spec: ClassifyModelSpec, context: FamilyContext): ModelRunner {
+  return async (request, { abortSignal: signal }) => {
     checkConfig(spec.id, CLASSIFY_OPTIONS, request.config);
     const wire = await wireRequest(spec, request, context, signal);
     const outcome = await context.client.call(spec.id, wire, { signal });
     if (outcome.kind !== "json") throw unexpected(spec.id, "bytes", "an array of labels");
     const ranked = labels(spec.id, outcome.result);
     return answer([{ text: ranked[0]?.label ?? "" }, { data: ranked }]);
-  });
+  };
 }
 
 /** The classification family: every `Text Classification` and `Image Classification` model. */
-export const classifyFamily: TaskFamily<ClassifyModelSpec> = {
+export const classifyFamily: TaskFamily<ClassifyModelSpec> = modelFamily<ClassifyModelSpec>({
   name: "classify",
-  actionType: "model",
   noun: "a classification model",
   suggestion:
     "Use @cf/huggingface/distilbert-sst-2-int8 (text) or @cf/microsoft/resnet-50 (images).",
@@ -94,6 +86,7 @@ export const classifyFamily: TaskFamily<ClassifyModelSpec> = {
   catalog: CLASSIFICATION_MODELS,
   known: knownClassifier,
   spec: (id, live) => classifierSpec(id, live?.task),
-  define: (spec, name, context) => defineClassifier(spec, name, context),
-  ...modelEntries(info, schema),
-};
+  info,
+  schema,
+  runner: classifierRunner,
+});

@@ -24,7 +24,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
+/** How a value's shape is described in a message about a malformed answer: `"an array"`. */
+export function shapeOf(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
@@ -64,14 +65,14 @@ function resultOf(
   secrets: readonly (string | undefined)[],
 ): unknown {
   if (!isPlainObject(parsed)) {
-    throw malformed(model, `${describe(parsed)} instead of a JSON object`);
+    throw malformed(model, `${shapeOf(parsed)} instead of a JSON object`);
   }
   const errors = envelopeErrors(parsed);
   if (errors) throw workersAIError({ model, httpStatus, errors, secrets });
   if (!("result" in parsed && "success" in parsed)) return parsed;
   const result = parsed.result;
   if (result === null || typeof result !== "object") {
-    throw malformed(model, `an envelope whose result is ${describe(result)}`);
+    throw malformed(model, `an envelope whose result is ${shapeOf(result)}`);
   }
   return result;
 }

@@ -11,7 +11,7 @@ import { envelopeErrors, redact, workersAIError } from "../errors.ts";
 import { isWorkersAIModelId } from "../model_ids.ts";
 import { cut, isPlainObject, malformed, readOutcome } from "./answer.ts";
 import { viaBinding } from "./binding.ts";
-import { Deadline, TIMER_PER_REQUEST, Watchdog } from "./deadline.ts";
+import { Deadline, TIMER_PER_REQUEST, Watchdog } from "../timer.ts";
 import { notAModelId, RestTarget } from "./rest.ts";
 import {
   backoff,

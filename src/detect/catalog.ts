@@ -3,14 +3,15 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 
 /**
  * Everything the plugin knows about one object-detection model.
  *
  * @example
  * ```ts
- * import { DETECTION_MODELS, type DetectModelSpec } from "@x/cloudflare-ai";
+ * import { DETECTION_MODELS, type DetectModelSpec } from "@x/cloudflare-ai/models";
  *
  * const stable = (m: DetectModelSpec) => !m.beta;
  * console.log(DETECTION_MODELS.filter(stable).length); // 0: DETR is in beta
@@ -44,7 +45,8 @@ export type DetectModelId = "@cf/facebook/detr-resnet-50";
  *
  * @example
  * ```ts
- * import { cloudflareAI, DETECTION_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { DETECTION_MODELS } from "@x/cloudflare-ai/models";
  *
  * const detector = cloudflareAI.model(DETECTION_MODELS[0].id);
  * ```

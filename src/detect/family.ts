@@ -5,18 +5,11 @@
  *
  * @module
  */
-import type { FamilyContext, TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
+import { shapeOf } from "../client/answer.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
 import { mediaBytes } from "../media.ts";
-import {
-  answer,
-  checkConfig,
-  defineTaskModel,
-  shapeOf,
-  taskModelInfo,
-  taskPrompt,
-  unexpected,
-} from "../task_model.ts";
+import { answer, checkConfig, taskModelInfo, taskPrompt, unexpected } from "../task_model.ts";
 import { optionsSchema } from "../wire_options.ts";
 import { DETECTION_MODELS, type DetectModelSpec, detectorSpec, knownDetector } from "./catalog.ts";
 import { DETECT_OPTIONS, type DetectedObject } from "./config.ts";
@@ -53,8 +46,8 @@ function summary(found: DetectedObject[]): string {
   return [...counts].map(([label, n]) => `${n} × ${label}`).join(", ");
 }
 
-function defineDetector(spec: DetectModelSpec, name: string, context: FamilyContext) {
-  return defineTaskModel(name, info(spec), schema(), async (request, signal) => {
+function detectorRunner(spec: DetectModelSpec, context: FamilyContext): ModelRunner {
+  return async (request, { abortSignal: signal }) => {
     checkConfig(spec.id, DETECT_OPTIONS, request.config);
     const prompt = taskPrompt(spec.id, request, {
       text: "none",
@@ -71,19 +64,19 @@ function defineDetector(spec: DetectModelSpec, name: string, context: FamilyCont
     if (outcome.kind !== "json") throw unexpected(spec.id, "bytes", "an array of objects");
     const found = objects(spec.id, outcome.result);
     return answer([{ text: summary(found) }, { data: found }]);
-  });
+  };
 }
 
 /** The object-detection family: every `Object Detection` model. */
-export const detectFamily: TaskFamily<DetectModelSpec> = {
+export const detectFamily: TaskFamily<DetectModelSpec> = modelFamily<DetectModelSpec>({
   name: "detect",
-  actionType: "model",
   noun: "an object-detection model",
   suggestion: "Use @cf/facebook/detr-resnet-50.",
   tasks: ["Object Detection"],
   catalog: DETECTION_MODELS,
   known: knownDetector,
   spec: (id) => detectorSpec(id),
-  define: (spec, name, context) => defineDetector(spec, name, context),
-  ...modelEntries(info, schema),
-};
+  info,
+  schema,
+  runner: detectorRunner,
+});

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { Deadline } from "../timer.ts";
 import { GenkitError } from "genkit";
 import { invalidArgument as invalid } from "../errors.ts";
 import { isPrivateHost } from "./hosts.ts";
@@ -68,55 +69,46 @@ function display(url: URL): string {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/** The longest delay a timer takes (a longer one would fire at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
- * One download's clock and cancellation: aborts when no progress is made for
- * `timeoutMs`, or as soon as the caller's signal aborts. `wait()` settles as
- * soon as the download is stopped, even when a custom `fetch` or its body
- * ignores the abort signal.
+ * One download's clock and cancellation (a {@link Deadline} with a timer of
+ * its own): stopped when no progress is made for `timeoutMs`, or as soon as
+ * the caller's signal aborts. `wait()` settles as soon as the download is
+ * stopped, even when a custom `fetch` or its body ignores the abort signal.
  */
 class Transfer {
-  readonly controller: AbortController = new AbortController();
-  /** Why the download was stopped, once it was. */
-  stopped: "timeout" | "cancel" | undefined;
-  #due = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #deadline: Deadline;
   #reject: ((reason: unknown) => void) | undefined;
-  readonly #onAbort = () => this.#stop("cancel");
 
-  constructor(readonly timeoutMs: number, readonly caller: AbortSignal | undefined) {
-    if (caller?.aborted) this.#stop("cancel");
-    else caller?.addEventListener("abort", this.#onAbort, { once: true });
+  constructor(timeoutMs: number, caller: AbortSignal | undefined) {
+    this.#deadline = new Deadline(
+      timeoutMs,
+      undefined,
+      caller,
+      "The download made no progress in time",
+    );
+    const signal = this.controller.signal;
+    const onStop = () => {
+      this.#reject?.(signal.reason);
+      this.close();
+    };
+    if (signal.aborted) onStop();
+    else signal.addEventListener("abort", onStop, { once: true });
+  }
+
+  /** Aborts the download's requests when it is stopped. */
+  get controller(): AbortController {
+    return this.#deadline.controller;
+  }
+
+  /** Why the download was stopped, once it was. */
+  get stopped(): "timeout" | "cancel" | undefined {
+    if (!this.controller.signal.aborted) return undefined;
+    return this.#deadline.expired ? "timeout" : "cancel";
   }
 
   /** Starts, or moves forward, the wait for the next sign of progress. */
   arm(): void {
-    if (this.timeoutMs <= 0 || this.stopped) return;
-    this.#due = Date.now() + this.timeoutMs;
-    if (this.#timer === undefined) this.#sleep(this.timeoutMs);
-  }
-
-  /** One timer per download; when it fires before the due time, it sleeps for what is left. */
-  #sleep(ms: number): void {
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      const left = this.#due - Date.now();
-      if (left > 0) this.#sleep(left);
-      else this.#stop("timeout");
-    }, Math.min(ms, MAX_TIMER_MS));
-  }
-
-  #stop(why: "timeout" | "cancel"): void {
-    if (this.stopped) return;
-    this.stopped = why;
-    const reason = why === "timeout"
-      ? new DOMException("The download made no progress in time", "TimeoutError")
-      : new DOMException("The download was cancelled", "AbortError");
-    this.controller.abort(reason);
-    this.#reject?.(reason);
-    this.close();
+    if (!this.stopped) this.#deadline.arm();
   }
 
   /** Waits for `promise`, or rejects as soon as the download is stopped. */
@@ -134,9 +126,7 @@ class Transfer {
 
   /** Stops the timer and lets go of the caller's signal. */
   close(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.caller?.removeEventListener("abort", this.#onAbort);
+    this.#deadline.clear();
   }
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { dataUrl } from "../base64.ts";
 import type { MessageData } from "genkit";
 import { download, DownloadBudget, isRemoteUrl } from "./download.ts";
 import type { DownloadPolicy } from "./policy.ts";
@@ -47,7 +48,7 @@ export async function inlineRemoteMedia(
       try {
         const file = await download(model, url, kind, policy, budget, group.signal);
         inlined.set(url, {
-          url: `data:${file.contentType};base64,${base64(file.bytes)}`,
+          url: dataUrl(file.bytes, file.contentType),
           contentType: file.contentType,
         });
       } catch (error) {
@@ -75,18 +76,4 @@ export async function inlineRemoteMedia(
       }
       : m
   );
-}
-
-/** base64 of bytes (fast, chunked). */
-export function base64(bytes: Uint8Array): string {
-  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
-  if (typeof native === "function") return native.call(bytes);
-  // Chunks of a multiple of 3 bytes encode to base64 that concatenates without padding.
-  const CHUNK = 3 * 0x2000;
-  const parts: string[] = [];
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    const chunk = bytes.subarray(i, i + CHUNK);
-    parts.push(btoa(String.fromCharCode(...chunk)));
-  }
-  return parts.join("");
 }

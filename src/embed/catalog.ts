@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 
 /**
  * How an embedding model takes its texts: `text` (a string array in `text`)
@@ -13,7 +14,7 @@ import { byId, workersLabel } from "../model_ids.ts";
  *
  * @example
  * ```ts
- * import { EMBEDDING_MODELS, type EmbeddingFields } from "@x/cloudflare-ai";
+ * import { EMBEDDING_MODELS, type EmbeddingFields } from "@x/cloudflare-ai/models";
  *
  * // The models that embed queries and documents differently (see EmbedConfig.inputType).
  * const split: EmbeddingFields = "queries-documents";
@@ -28,7 +29,7 @@ export type EmbeddingFields = "text" | "queries-documents";
  *
  * @example
  * ```ts
- * import { type EmbedderSpec, EMBEDDING_MODELS } from "@x/cloudflare-ai";
+ * import { type EmbedderSpec, EMBEDDING_MODELS } from "@x/cloudflare-ai/models";
  *
  * // How many requests embedding `count` texts with a model takes.
  * function requestsFor(spec: EmbedderSpec, count: number): number {
@@ -83,7 +84,8 @@ function embedding(
  *
  * @example
  * ```ts
- * import { cloudflareAI, EMBEDDING_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { EMBEDDING_MODELS } from "@x/cloudflare-ai/models";
  *
  * // The multilingual models whose vectors fit a 1024-dimension index.
  * const fits = EMBEDDING_MODELS.filter((m) => m.multilingual && m.dimensions === 1024);

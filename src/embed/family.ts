@@ -11,7 +11,7 @@ import { embedder, embedderActionMetadata } from "genkit/plugin";
 import type { WorkersAIClient } from "../client/client.ts";
 import { Pacer } from "../client/pacer.ts";
 import { documentText } from "../documents.ts";
-import type { TaskFamily } from "../families.ts";
+import type { TaskFamily } from "../task_family.ts";
 import { retrievalRef } from "../refs.ts";
 import { type EmbedderSpec, embedderSpec, EMBEDDING_MODELS, knownEmbedder } from "./catalog.ts";
 import {

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 import type { ParamRange } from "../text/catalog.ts";
 
 /**
@@ -20,7 +21,7 @@ import type { ParamRange } from "../text/catalog.ts";
  *
  * @example
  * ```ts
- * import { IMAGE_MODELS, type ImageParam } from "@x/cloudflare-ai";
+ * import { IMAGE_MODELS, type ImageParam } from "@x/cloudflare-ai/models";
  *
  * const schnell = IMAGE_MODELS.find((m) => m.id === "@cf/black-forest-labs/flux-1-schnell")!;
  * const wanted: ImageParam[] = ["width", "height", "steps"];
@@ -37,7 +38,7 @@ export type ImageParam = "width" | "height" | "steps" | "guidance" | "seed" | "s
  *
  * @example
  * ```ts
- * import { IMAGE_MODELS, type ImageInput } from "@x/cloudflare-ai";
+ * import { IMAGE_MODELS, type ImageInput } from "@x/cloudflare-ai/models";
  *
  * const references: ImageInput = "input_image";
  * const ids = IMAGE_MODELS.filter((m) => m.input === references).map((m) => m.id);
@@ -51,7 +52,7 @@ export type ImageInput = "none" | "image_b64" | "input_image";
  *
  * @example
  * ```ts
- * import { IMAGE_MODELS, type ImageModelSpec } from "@x/cloudflare-ai";
+ * import { IMAGE_MODELS, type ImageModelSpec } from "@x/cloudflare-ai/models";
  *
  * function describe(spec: ImageModelSpec): string {
  *   const body = spec.request === "multipart" ? "a multipart form" : "JSON";
@@ -187,7 +188,8 @@ function flux2(id: string, label: string, steps: boolean): ImageModelSpec {
  *
  * @example
  * ```ts
- * import { cloudflareAI, IMAGE_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { IMAGE_MODELS } from "@x/cloudflare-ai/models";
  *
  * // The models that edit an image given as a media part of the prompt.
  * const editors = IMAGE_MODELS.filter((m) => m.maxImages > 0).map((m) => m.id);

@@ -5,12 +5,10 @@
  *
  * @module
  */
-import type { GenerateResponseData, ModelAction, ModelInfo } from "genkit/model";
-import type { WorkersAIClient } from "../client/client.ts";
-import type { DownloadPolicy } from "../downloads/policy.ts";
-import type { TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
-import { defineTaskModel } from "../task_model.ts";
+import type { ModelInfo } from "genkit/model";
+import { displayLabel } from "../labels.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
 import { IMAGE_MODELS, type ImageModelSpec, imageModelSpec, knownImageModel } from "./catalog.ts";
 import { imageConfigSchemaFor, validateImageConfig } from "./config.ts";
 import { imagePrompt, loadInputs, wireRequest } from "./request.ts";
@@ -19,7 +17,7 @@ import { explained, imagePart } from "./response.ts";
 /** What Genkit's Developer UI and middleware should know about an image model. */
 function imageModelInfo(spec: ImageModelSpec): ModelInfo {
   return {
-    label: `Cloudflare Workers AI - ${spec.label}`,
+    label: displayLabel(spec.label),
     stage: spec.beta ? "unstable" : "stable",
     supports: {
       media: spec.maxImages > 0,
@@ -32,58 +30,46 @@ function imageModelInfo(spec: ImageModelSpec): ModelInfo {
 }
 
 /**
- * Defines the Genkit model action `cloudflare-ai/<id>` for one image model.
- * Everything is checked before any image is downloaded or any request sent;
- * `numberOfImages` requests then go out in parallel, and the first that
- * fails stops the others.
+ * The runner of one image model. Everything is checked before any image is
+ * downloaded or any request sent; `numberOfImages` requests then go out in
+ * parallel, and the first that fails stops the others.
  */
-function defineImageModel(
-  spec: ImageModelSpec,
-  client: WorkersAIClient,
-  actionName: string,
-  downloads: DownloadPolicy,
-): ModelAction {
-  return defineTaskModel(
-    actionName,
-    imageModelInfo(spec),
-    imageConfigSchemaFor(spec),
-    async (request, abortSignal): Promise<GenerateResponseData> => {
-      const config = validateImageConfig(spec, request.config);
-      const prompt = imagePrompt(spec, request, config);
-      const inputs = await loadInputs(spec, prompt, downloads, abortSignal);
-      const count = config.numberOfImages ?? 1;
-      const stop = new AbortController();
-      const signal = AbortSignal.any([abortSignal, stop.signal]);
-      const content = await Promise.all(
-        Array.from({ length: count }, async (_, i) => {
-          try {
-            const body = wireRequest(spec, prompt.text, config, inputs, i);
-            return imagePart(spec, await client.call(spec.id, body, { signal }));
-          } catch (e) {
-            // The call fails anyway: spend no more requests on it.
-            stop.abort();
-            throw e;
-          }
-        }),
-      ).catch((e) => {
-        throw explained(spec, e);
-      });
-      return {
-        message: { role: "model", content },
-        finishReason: "stop",
-        usage: {
-          inputImages: inputs.images.length + (inputs.mask ? 1 : 0),
-          outputImages: content.length,
-        },
-      };
-    },
-  );
+function imageRunner(spec: ImageModelSpec, { client, downloads }: FamilyContext): ModelRunner {
+  return async (request, { abortSignal }) => {
+    const config = validateImageConfig(spec, request.config);
+    const prompt = imagePrompt(spec, request, config);
+    const inputs = await loadInputs(spec, prompt, downloads, abortSignal);
+    const count = config.numberOfImages ?? 1;
+    const stop = new AbortController();
+    const signal = AbortSignal.any([abortSignal, stop.signal]);
+    const content = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        try {
+          const body = wireRequest(spec, prompt.text, config, inputs, i);
+          return imagePart(spec, await client.call(spec.id, body, { signal }));
+        } catch (e) {
+          // The call fails anyway: spend no more requests on it.
+          stop.abort();
+          throw e;
+        }
+      }),
+    ).catch((e) => {
+      throw explained(spec, e);
+    });
+    return {
+      message: { role: "model", content },
+      finishReason: "stop",
+      usage: {
+        inputImages: inputs.images.length + (inputs.mask ? 1 : 0),
+        outputImages: content.length,
+      },
+    };
+  };
 }
 
 /** The image-generation family: every `Text-to-Image` model. */
-export const imageFamily: TaskFamily<ImageModelSpec> = {
+export const imageFamily: TaskFamily<ImageModelSpec> = modelFamily<ImageModelSpec>({
   name: "image",
-  actionType: "model",
   noun: "an image-generation model",
   suggestion: "Use one such as @cf/black-forest-labs/flux-1-schnell.",
   tasks: ["Text-to-Image"],
@@ -93,8 +79,9 @@ export const imageFamily: TaskFamily<ImageModelSpec> = {
     const known = knownImageModel(id);
     if (known || !live) return known ?? imageModelSpec(id);
     // What the account's model search says of a model the catalog does not know.
-    return { ...imageModelSpec(id), label: id.replace(/^@(cf|hf)\//, ""), beta: live.beta };
+    return { ...imageModelSpec(id), beta: live.beta };
   },
-  define: (spec, name, context) => defineImageModel(spec, context.client, name, context.downloads),
-  ...modelEntries(imageModelInfo, imageConfigSchemaFor),
-};
+  info: imageModelInfo,
+  schema: imageConfigSchemaFor,
+  runner: imageRunner,
+});

@@ -7,7 +7,7 @@
  */
 import type { GenerateRequest } from "genkit/model";
 import type { WireRequest } from "../client/types.ts";
-import { base64 } from "../downloads/inline.ts";
+import { base64 } from "../base64.ts";
 import type { DownloadPolicy } from "../downloads/policy.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import { mayBeKind, type MediaBytes, mediaBytes, type PromptMedia, singleTurn } from "../media.ts";
@@ -50,13 +50,6 @@ export function imagePrompt(
   request: GenerateRequest,
   config: ImageConfig,
 ): ImagePrompt {
-  const format = request.output?.format;
-  if (format !== undefined && format !== "media") {
-    throw invalid(
-      `${spec.id} generates images: it cannot answer in the "${format}" output format. ` +
-        "Remove output from the request.",
-    );
-  }
   const { text, media } = singleTurn(spec.id, request);
   if (text.trim() === "") {
     throw invalid(`${spec.id} needs a text prompt describing the image; the prompt has none.`);

@@ -12,7 +12,8 @@ import { GenkitError } from "genkit";
 import type { MediaPart } from "genkit";
 import type { Outcome } from "../client/types.ts";
 import type { CloudflareErrorDetail } from "../errors.ts";
-import { dataUrl, fromBase64, sniffImageType } from "../media.ts";
+import { dataUrl, fromBase64 } from "../base64.ts";
+import { sniffImageType } from "../media.ts";
 import type { ImageModelSpec } from "./catalog.ts";
 
 function badAnswer(spec: ImageModelSpec, what: string, hint: string): GenkitError {

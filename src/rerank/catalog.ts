@@ -3,14 +3,15 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 
 /**
  * Everything the plugin knows about one reranker.
  *
  * @example
  * ```ts
- * import { RERANKER_MODELS, type RerankerSpec } from "@x/cloudflare-ai";
+ * import { RERANKER_MODELS, type RerankerSpec } from "@x/cloudflare-ai/models";
  *
  * // The rerank options a model takes.
  * function optionsOf(spec: RerankerSpec): string[] {
@@ -35,7 +36,8 @@ export interface RerankerSpec {
  *
  * @example
  * ```ts
- * import { cloudflareAI, RERANKER_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { RERANKER_MODELS } from "@x/cloudflare-ai/models";
  *
  * // A reference for each (bge-reranker-base, bge-m3), to compare their rankings.
  * const rerankers = RERANKER_MODELS.map((m) => cloudflareAI.reranker(m.id));

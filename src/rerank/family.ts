@@ -11,7 +11,7 @@ import { reranker } from "genkit/plugin";
 import type { RerankerAction } from "genkit/reranker";
 import type { WorkersAIClient } from "../client/client.ts";
 import { documentText } from "../documents.ts";
-import type { TaskFamily } from "../families.ts";
+import type { TaskFamily } from "../task_family.ts";
 import { retrievalRef } from "../refs.ts";
 import { knownReranker, RERANKER_MODELS, type RerankerSpec, rerankerSpec } from "./catalog.ts";
 import {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 import type { WireOption } from "../wire_options.ts";
 
 /**
@@ -13,7 +14,7 @@ import type { WireOption } from "../wire_options.ts";
  *
  * @example
  * ```ts
- * import { SPEECH_MODELS, type SpeechModelSpec } from "@x/cloudflare-ai";
+ * import { SPEECH_MODELS, type SpeechModelSpec } from "@x/cloudflare-ai/models";
  *
  * // The voices of a model, for a picker.
  * const voices = (spec: SpeechModelSpec) => spec.speakers ?? [];
@@ -187,7 +188,8 @@ const AURA_2_ES_SPEAKERS = [
  *
  * @example
  * ```ts
- * import { cloudflareAI, SPEECH_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { SPEECH_MODELS } from "@x/cloudflare-ai/models";
  *
  * // A reference per Aura model, each with its own default voice.
  * const auras = SPEECH_MODELS.filter((m) => m.deepgram)

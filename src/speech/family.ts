@@ -5,22 +5,22 @@
  *
  * @module
  */
-import type { GenerateResponseData, ModelAction, ModelInfo } from "genkit/model";
+import type { GenerateResponseData, ModelInfo } from "genkit/model";
 import { isPlainObject, malformed } from "../client/answer.ts";
-import type { WorkersAIClient } from "../client/client.ts";
 import type { Outcome } from "../client/types.ts";
 import { invalidArgument as invalid } from "../errors.ts";
-import type { TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
-import { defineTaskModel } from "../task_model.ts";
-import { dataUrl, fromBase64, singleTurn, sniffAudioType } from "../media.ts";
+import { displayLabel } from "../labels.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
+import { dataUrl, fromBase64 } from "../base64.ts";
+import { singleTurn, sniffAudioType } from "../media.ts";
 import { knownSpeechModel, SPEECH_MODELS, type SpeechSpec, speechSpec } from "./catalog.ts";
 import { rawAudioType, SpeechConfigSchema, speechSchemaFor, speechWireConfig } from "./config.ts";
 
 /** What Genkit's Developer UI and middleware should know about a text-to-speech model. */
 function speechInfo(spec: SpeechSpec): ModelInfo {
   return {
-    label: `Cloudflare Workers AI - ${spec.label}`,
+    label: displayLabel(spec.label),
     supports: {
       media: false,
       output: ["media"],
@@ -98,49 +98,41 @@ function toResponse(url: string, contentType: string, chars: number): GenerateRe
   };
 }
 
-/** Defines the Genkit model action `cloudflare-ai/<id>` for one text-to-speech model. */
-function defineSpeechModel(
-  spec: SpeechSpec,
-  client: WorkersAIClient,
-  actionName: string,
-): ModelAction {
-  return defineTaskModel(
-    actionName,
-    speechInfo(spec),
-    speechSchemaFor(spec),
-    async (request, abortSignal) => {
-      const wire = speechWireConfig(spec, request.config);
-      const { text, media } = singleTurn(spec.id, request);
-      if (media.length > 0) {
-        throw invalid(`${spec.id} speaks text and takes no media; remove the media part.`);
-      }
-      if (text.trim() === "") throw invalid(`${spec.id} needs text to speak; the prompt is empty.`);
-      const body = { [spec.textField]: text, ...wire };
-      // Binary answers are asked for as bytes (over a binding, as a raw response);
-      // a JSON answer (MeloTTS's base64 `audio`) is read as JSON all the same.
-      const outcome = await client.call(spec.id, { body: { json: body }, answer: "bytes" }, {
-        signal: abortSignal,
-      });
-      const { bytes, label } = audioOf(spec, outcome);
-      const contentType = typeOf(spec, wire, bytes, label);
-      return toResponse(dataUrl(bytes, contentType), contentType, text.length);
-    },
-  );
+/** The runner of one text-to-speech model. */
+function speechRunner(spec: SpeechSpec, { client }: FamilyContext): ModelRunner {
+  return async (request, { abortSignal }) => {
+    const wire = speechWireConfig(spec, request.config);
+    const { text, media } = singleTurn(spec.id, request);
+    if (media.length > 0) {
+      throw invalid(`${spec.id} speaks text and takes no media; remove the media part.`);
+    }
+    if (text.trim() === "") throw invalid(`${spec.id} needs text to speak; the prompt is empty.`);
+    const body = { [spec.textField]: text, ...wire };
+    // Binary answers are asked for as bytes (over a binding, as a raw response);
+    // a JSON answer (MeloTTS's base64 `audio`) is read as JSON all the same.
+    const outcome = await client.call(spec.id, { body: { json: body }, answer: "bytes" }, {
+      signal: abortSignal,
+    });
+    const { bytes, label } = audioOf(spec, outcome);
+    const contentType = typeOf(spec, wire, bytes, label);
+    return toResponse(dataUrl(bytes, contentType), contentType, text.length);
+  };
 }
 
 /** The text-to-speech family: every `Text-to-Speech` model. */
-export const speechFamily: TaskFamily<SpeechSpec> = {
+export const speechFamily: TaskFamily<SpeechSpec> = modelFamily<SpeechSpec>({
   name: "speech",
-  actionType: "model",
   noun: "a text-to-speech model",
   suggestion: "Use one such as @cf/deepgram/aura-2-en.",
   tasks: ["Text-to-Speech"],
   catalog: SPEECH_MODELS as readonly SpeechSpec[],
   known: knownSpeechModel,
   spec: (id) => speechSpec(id),
-  define: (spec, name, context) => defineSpeechModel(spec, context.client, name),
-  ...modelEntries(speechInfo, speechSchemaFor, () => SpeechConfigSchema),
-};
+  info: speechInfo,
+  schema: speechSchemaFor,
+  refSchema: () => SpeechConfigSchema,
+  runner: speechRunner,
+});
 
 /** Internals for unit tests only; not part of the module's API. */
 export const TEST_ONLY = { audioTypeOf };

@@ -9,14 +9,15 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 
 /**
  * An inclusive numeric range a sampling parameter must fall in.
  *
  * @example
  * ```ts
- * import { type ParamRange, TEXT_MODELS } from "@x/cloudflare-ai";
+ * import { type ParamRange, TEXT_MODELS } from "@x/cloudflare-ai/models";
  *
  * // Brings a value into a model's documented range.
  * function clamp(value: number, range: ParamRange): number {
@@ -41,7 +42,7 @@ export interface ParamRange {
  *
  * @example
  * ```ts
- * import { type RangedParam, TEXT_MODELS } from "@x/cloudflare-ai";
+ * import { type RangedParam, TEXT_MODELS } from "@x/cloudflare-ai/models";
  *
  * const gptOss = TEXT_MODELS.find((m) => m.id === "@cf/openai/gpt-oss-120b")!;
  * const wanted: RangedParam[] = ["temperature", "topK", "repetitionPenalty"];
@@ -65,7 +66,7 @@ export type RangedParam =
  *
  * @example
  * ```ts
- * import { TEXT_MODELS, type TextWireFormat } from "@x/cloudflare-ai";
+ * import { TEXT_MODELS, type TextWireFormat } from "@x/cloudflare-ai/models";
  *
  * const format: TextWireFormat = "openai";
  * const chatCompletions = TEXT_MODELS.filter((m) => m.format === format).map((m) => m.id);
@@ -79,7 +80,7 @@ export type TextWireFormat = "native" | "openai";
  *
  * @example
  * ```ts
- * import { TEXT_MODELS, type VisionInput } from "@x/cloudflare-ai";
+ * import { TEXT_MODELS, type VisionInput } from "@x/cloudflare-ai/models";
  *
  * function visionOf(id: string): VisionInput {
  *   return TEXT_MODELS.find((m) => m.id === id)?.vision ?? "none";
@@ -95,7 +96,7 @@ export type VisionInput = "none" | "content-parts" | "image-field";
  *
  * @example
  * ```ts
- * import { type JsonMode, TEXT_MODELS } from "@x/cloudflare-ai";
+ * import { type JsonMode, TEXT_MODELS } from "@x/cloudflare-ai/models";
  *
  * // Native-format models that constrain their answer to the schema of
  * // ai.generate({ output: { schema } }).
@@ -110,7 +111,7 @@ export type JsonMode = "none" | "response_format" | "guided_json" | "openai";
  *
  * @example
  * ```ts
- * import { TEXT_MODELS, type TextModelSpec } from "@x/cloudflare-ai";
+ * import { TEXT_MODELS, type TextModelSpec } from "@x/cloudflare-ai/models";
  *
  * function describe(spec: TextModelSpec): string {
  *   const images = spec.vision === "none" ? "no images" : "images";
@@ -274,7 +275,8 @@ export type TextModelId =
  * @example
  * ```ts
  * import { genkit } from "genkit";
- * import { cloudflareAI, TEXT_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { TEXT_MODELS } from "@x/cloudflare-ai/models";
  *
  * // Register at start only the models that call tools and the free plan serves.
  * const models = TEXT_MODELS.filter((m) => m.tools && !m.paidOnly).map((m) => m.id);

@@ -4,29 +4,23 @@
  *
  * @module
  */
-import {
-  type GenerateRequest,
-  type ModelAction,
-  type ModelInfo,
-  simulateConstrainedGeneration,
-} from "genkit/model";
-import { model } from "genkit/plugin";
-import type { WorkersAIClient } from "../client/client.ts";
-import type { TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
+import { type GenerateRequest, type ModelInfo, simulateConstrainedGeneration } from "genkit/model";
 import { isRemoteUrl } from "../downloads/download.ts";
 import { inlineRemoteMedia } from "../downloads/inline.ts";
-import type { DownloadPolicy } from "../downloads/policy.ts";
+import { displayLabel } from "../labels.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
 import { knownTextModel, TEXT_MODELS, type TextModelSpec, textModelSpec } from "./catalog.ts";
 import { configSchemaFor, TextConfigSchema, validateConfig } from "./config.ts";
 import { toWireBody } from "./request.ts";
-import { parseAnswer, toResponse, withJsonData, withSalvagedCall } from "./response.ts";
+import { parseAnswer, toResponse, withJsonData } from "./response.ts";
+import { withSalvagedCall } from "./tool_calls.ts";
 import { carriesContent, streamAnswer } from "./stream.ts";
 
 /** What Genkit's Developer UI and middleware should know about a model. */
 function textModelInfo(spec: TextModelSpec): ModelInfo {
   return {
-    label: `Cloudflare Workers AI - ${spec.label}`,
+    label: displayLabel(spec.label),
     stage: spec.beta ? "unstable" : "stable",
     supports: {
       multiturn: true,
@@ -43,71 +37,54 @@ function textModelInfo(spec: TextModelSpec): ModelInfo {
 }
 
 /**
- * Defines the Genkit model action `cloudflare-ai/<id>` for one text model.
- * Remote images are downloaded with `downloads`, once the request is known
- * to be one the model can take.
+ * The runner of one text model. Remote images are downloaded once the
+ * request is known to be one the model can take.
  */
-function defineTextModel(
-  spec: TextModelSpec,
-  client: WorkersAIClient,
-  actionName: string,
-  downloads: DownloadPolicy,
-): ModelAction {
-  const info = textModelInfo(spec);
-  return model(
-    {
-      name: actionName,
-      label: info.label,
-      supports: info.supports,
-      configSchema: configSchemaFor(spec),
-      use: [],
-    },
-    async (request, { streamingRequested, sendChunk, abortSignal }) => {
-      const config = validateConfig(spec, request.config);
-      if (streamingRequested && request.output?.constrained && spec.json !== "none") {
-        // Workers AI JSON mode cannot stream: ask with schema instructions
-        // instead, so that the caller still gets partial output chunks.
-        let instructed = request;
-        await simulateConstrainedGeneration()(request, (r) => {
-          instructed = r as GenerateRequest;
-          return Promise.resolve({});
-        });
-        request = instructed;
-      }
-      // Everything is checked before any image is downloaded; with remote
-      // images, the body is built again from the downloaded ones.
-      let body = toWireBody(spec, request, config, streamingRequested, true);
-      if (
-        request.messages.some((m) => m.content.some((p) => p.media && isRemoteUrl(p.media.url)))
-      ) {
-        const messages = await inlineRemoteMedia(
-          spec.id,
-          request.messages,
-          "image",
-          downloads,
-          abortSignal,
-        );
-        request = { ...request, messages };
-        body = toWireBody(spec, request, config, streamingRequested);
-      }
-      const offered = new Set((request.tools ?? []).map((t) => t.name));
-      const call = { signal: abortSignal };
-      if (!streamingRequested) {
-        const result = await client.run(spec.id, body, call);
-        const answer = parseAnswer(result, spec.format === "native");
-        const response = toResponse(spec, config, withSalvagedCall(answer, offered));
-        return body.response_format || body.guided_json ? withJsonData(response) : response;
-      }
-      const items = client.stream(spec.id, body, { ...call, delivers: carriesContent });
-      return await streamAnswer(spec, config, offered, items, sendChunk);
-    },
-  );
+function textRunner(spec: TextModelSpec, { client, downloads }: FamilyContext): ModelRunner {
+  return async (request, { streamingRequested, sendChunk, abortSignal }) => {
+    const config = validateConfig(spec, request.config);
+    if (streamingRequested && request.output?.constrained && spec.json !== "none") {
+      // Workers AI JSON mode cannot stream: ask with schema instructions
+      // instead, so that the caller still gets partial output chunks.
+      let instructed = request;
+      await simulateConstrainedGeneration()(request, (r) => {
+        instructed = r as GenerateRequest;
+        return Promise.resolve({});
+      });
+      request = instructed;
+    }
+    // Everything is checked before any image is downloaded; with remote
+    // images, the body is built again from the downloaded ones.
+    let body = toWireBody(spec, request, config, streamingRequested, true);
+    if (
+      request.messages.some((m) => m.content.some((p) => p.media && isRemoteUrl(p.media.url)))
+    ) {
+      const messages = await inlineRemoteMedia(
+        spec.id,
+        request.messages,
+        "image",
+        downloads,
+        abortSignal,
+      );
+      request = { ...request, messages };
+      body = toWireBody(spec, request, config, streamingRequested);
+    }
+    const offered = new Set((request.tools ?? []).map((t) => t.name));
+    const call = { signal: abortSignal };
+    if (!streamingRequested) {
+      const result = await client.run(spec.id, body, call);
+      const answer = parseAnswer(result, spec.format === "native");
+      const response = toResponse(spec, config, withSalvagedCall(answer, offered));
+      return body.response_format || body.guided_json ? withJsonData(response) : response;
+    }
+    const items = client.stream(spec.id, body, { ...call, delivers: carriesContent });
+    return await streamAnswer(spec, config, offered, items, sendChunk);
+  };
 }
 
 /** The text-generation family: every `Text Generation` model, and the fallback for unknown ids. */
-export const textFamily: TaskFamily<TextModelSpec> = {
+export const textFamily: TaskFamily<TextModelSpec> = modelFamily<TextModelSpec>({
   name: "text",
-  actionType: "model",
   noun: "a text-generation model",
   suggestion: "Use one such as @cf/meta/llama-3.1-8b-instruct-fast.",
   tasks: ["Text Generation"],
@@ -119,12 +96,13 @@ export const textFamily: TaskFamily<TextModelSpec> = {
     // What the account's model search says of a model the catalog does not know.
     return {
       ...textModelSpec(id),
-      label: id.replace(/^@(cf|hf)\//, ""),
       tools: live.functionCalling,
       contextWindow: live.contextWindow,
       beta: live.beta,
     };
   },
-  define: (spec, name, context) => defineTextModel(spec, context.client, name, context.downloads),
-  ...modelEntries(textModelInfo, configSchemaFor, () => TextConfigSchema),
-};
+  info: textModelInfo,
+  schema: configSchemaFor,
+  refSchema: () => TextConfigSchema,
+  runner: textRunner,
+});

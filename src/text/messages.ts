@@ -8,7 +8,7 @@ import type { MessageData, Part } from "genkit";
 import { isRemoteUrl } from "../downloads/download.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { TextModelSpec } from "./catalog.ts";
-import { newCallId } from "./response.ts";
+import { newCallId } from "./tool_calls.ts";
 
 // ---------------------------------------------------------------------------
 // Request translation

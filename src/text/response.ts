@@ -4,8 +4,8 @@
  *
  * @module
  */
+import { toToolRequests } from "./tool_calls.ts";
 import type { Part } from "genkit";
-import { parsePartialJson } from "genkit/extract";
 import type { GenerateResponseData, GenerationUsage } from "genkit/model";
 import type { TextModelSpec } from "./catalog.ts";
 import { NATIVE_DEFAULT_MAX_TOKENS, type TextConfig } from "./config.ts";
@@ -34,48 +34,6 @@ export interface ParsedAnswer {
   usage?: WireUsage;
   /** Wire finish reason, if reported. */
   finishReason?: string;
-}
-
-/** A call id that every Workers AI model accepts back (mistral-small-3.1 needs 9 alphanumerics). */
-export function newCallId(): string {
-  const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  let id = "";
-  for (const b of bytes) id += chars[b % chars.length];
-  return id;
-}
-
-export function parseArguments(args: unknown): unknown {
-  if (typeof args !== "string") return args ?? {};
-  if (args.trim() === "") return {};
-  try {
-    return JSON.parse(args);
-  } catch {
-    return parsePartialJson(args) ?? args;
-  }
-}
-
-/**
- * Normalises the tool-call shapes of Workers AI: flat `{name, arguments:
- * object}` (native), `{id, type, function:{name, arguments: object}}`
- * (llama-4-scout) and `{id, type, function:{name, arguments: string}}`
- * (OpenAI family).
- */
-function toToolRequests(calls: unknown): Part[] {
-  if (!Array.isArray(calls)) return [];
-  const out: Part[] = [];
-  for (const c of calls as Record<string, unknown>[]) {
-    const fn = (c.function ?? c) as Record<string, unknown>;
-    if (typeof fn.name !== "string" || fn.name === "") continue;
-    out.push({
-      toolRequest: {
-        name: fn.name,
-        ref: typeof c.id === "string" && c.id !== "" ? c.id : newCallId(),
-        input: parseArguments(fn.arguments ?? fn.parameters),
-      },
-    });
-  }
-  return out;
 }
 
 function stringify(value: unknown): string {
@@ -172,33 +130,6 @@ export function messageContent(reasoning: string, text: string, toolRequests: Pa
 /** Client-side stop sequences apply where the model has no `stop` parameter. */
 export function clientStops(spec: TextModelSpec, config: TextConfig): string[] {
   return spec.format === "native" ? (config.stopSequences ?? []) : [];
-}
-
-/**
- * gpt-oss (harmony) sometimes answers a forced tool call as JSON text with no
- * `tool_calls` (cloudflare/ai#560): recover it when the text is a call to one
- * of the offered tools, and only then.
- */
-function salvageToolCall(text: string, offered: ReadonlySet<string>): Part | undefined {
-  const t = text.trim();
-  if (offered.size === 0 || !t.startsWith("{") || !t.endsWith("}")) return undefined;
-  let v: Record<string, unknown>;
-  try {
-    v = JSON.parse(t);
-  } catch {
-    return undefined;
-  }
-  const name = v.name ?? (v.function as Record<string, unknown> | undefined)?.name;
-  if (typeof name !== "string" || !offered.has(name)) return undefined;
-  const args = v.arguments ?? v.parameters ?? (v.function as Record<string, unknown>)?.arguments;
-  return { toolRequest: { name, ref: newCallId(), input: parseArguments(args) } };
-}
-
-/** Applies {@link salvageToolCall} to a parsed answer. */
-export function withSalvagedCall(answer: ParsedAnswer, offered: ReadonlySet<string>): ParsedAnswer {
-  if (answer.toolRequests.length > 0) return answer;
-  const call = salvageToolCall(answer.text, offered);
-  return call ? { ...answer, text: "", toolRequests: [call] } : answer;
 }
 
 export function toResponse(

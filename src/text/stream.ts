@@ -14,14 +14,12 @@ import {
   clientStops,
   finishReason,
   messageContent,
-  newCallId,
   parseAnswer,
-  parseArguments,
   toResponse,
   toUsage,
   type WireUsage,
-  withSalvagedCall,
 } from "./response.ts";
+import { newCallId, parseArguments, withSalvagedCall } from "./tool_calls.ts";
 import { StopCutter, ThinkSplitter } from "./split.ts";
 
 function nonEmpty(value: unknown): boolean {

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 import type { WireOption } from "../wire_options.ts";
 
 /**
@@ -16,7 +17,7 @@ import type { WireOption } from "../wire_options.ts";
  *
  * @example
  * ```ts
- * import { TRANSCRIBE_MODELS, type TranscribeWire } from "@x/cloudflare-ai";
+ * import { TRANSCRIBE_MODELS, type TranscribeWire } from "@x/cloudflare-ai/models";
  *
  * const raw: TranscribeWire = "bytes";
  * const ids = TRANSCRIBE_MODELS.filter((m) => m.wire === raw).map((m) => m.id);
@@ -30,7 +31,7 @@ export type TranscribeWire = "bytes" | "base64" | "deepgram" | "realtime";
  *
  * @example
  * ```ts
- * import { TRANSCRIBE_MODELS, type TranscribeModelSpec } from "@x/cloudflare-ai";
+ * import { TRANSCRIBE_MODELS, type TranscribeModelSpec } from "@x/cloudflare-ai/models";
  *
  * // The config keys a model takes.
  * const keys = (spec: TranscribeModelSpec) => spec.options.map((o) => o.key);
@@ -222,7 +223,8 @@ const NOVA_OPTIONS: readonly WireOption[] = [
  *
  * @example
  * ```ts
- * import { cloudflareAI, TRANSCRIBE_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { TRANSCRIBE_MODELS } from "@x/cloudflare-ai/models";
  *
  * // The models that take a text part as their initial prompt.
  * const prompted = TRANSCRIBE_MODELS.filter((m) => m.promptField).map((m) => m.id);

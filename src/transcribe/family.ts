@@ -8,16 +8,14 @@
  * @module
  */
 import { GenkitError } from "genkit";
-import type { GenerateResponseData, ModelAction, ModelInfo } from "genkit/model";
+import type { GenerateResponseData, ModelInfo } from "genkit/model";
 import { isPlainObject, malformed } from "../client/answer.ts";
-import type { WorkersAIClient } from "../client/client.ts";
 import type { Outcome, WireRequest } from "../client/types.ts";
-import { base64 } from "../downloads/inline.ts";
-import type { DownloadPolicy } from "../downloads/policy.ts";
+import { base64, base64Size } from "../base64.ts";
 import { invalidArgument as invalid } from "../errors.ts";
-import type { TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
-import { defineTaskModel } from "../task_model.ts";
+import { displayLabel } from "../labels.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
 import { declaredType, mayBeKind, type MediaBytes, mediaBytes, singleTurn } from "../media.ts";
 import {
   knownTranscribeModel,
@@ -36,7 +34,7 @@ const REQUEST_LIMIT_BYTES = 100_000_000;
 /** What Genkit's Developer UI and middleware should know about a speech-to-text model. */
 function transcribeInfo(spec: TranscribeSpec): ModelInfo {
   return {
-    label: `Cloudflare Workers AI - ${spec.label}`,
+    label: displayLabel(spec.label),
     supports: { media: true, output: ["text"], multiturn: false, tools: false, systemRole: false },
   };
 }
@@ -59,10 +57,6 @@ function audioPrompt(spec: TranscribeSpec, request: Parameters<typeof singleTurn
 }
 
 /** The body of a base64 JSON request: base64 grows the audio by a third. */
-function base64Size(bytes: number): number {
-  return Math.ceil(bytes / 3) * 4;
-}
-
 function checkSize(spec: TranscribeSpec, audio: MediaBytes, extra: number): void {
   const sent = spec.wire === "base64" ? base64Size(audio.bytes.length) + extra : audio.bytes.length;
   if (sent <= REQUEST_LIMIT_BYTES) return;
@@ -156,66 +150,56 @@ function toResponse(text: string, result: Record<string, unknown>): GenerateResp
   };
 }
 
-/** Defines the Genkit model action `cloudflare-ai/<id>` for one speech-to-text model. */
-function defineTranscribeModel(
-  spec: TranscribeSpec,
-  client: WorkersAIClient,
-  actionName: string,
-  downloads: DownloadPolicy,
-): ModelAction {
-  return defineTaskModel(
-    actionName,
-    transcribeInfo(spec),
-    transcribeSchemaFor(spec),
-    async (request, abortSignal) => {
-      if (spec.wire === "realtime") {
-        throw new GenkitError({
-          status: "UNIMPLEMENTED",
-          message: `${spec.id} transcribes only in realtime WebSocket sessions, and realtime ` +
-            "WebSocket sessions are not supported yet. Use @cf/deepgram/nova-3 or " +
-            "@cf/openai/whisper-large-v3-turbo for recorded audio.",
-          detail: { model: spec.id },
-        });
-      }
-      const options = transcribeWireConfig(spec, request.config);
-      const { text, audio } = audioPrompt(spec, request);
-      if (text !== "") {
-        if (!spec.promptField) {
-          throw invalid(
-            `${spec.id} takes no prompt text beside the audio; remove the text part` +
-              (spec.wire === "deepgram" ? " (config.keyterm boosts terms instead)." : "."),
-          );
-        }
-        if (options[spec.promptField] !== undefined) {
-          throw invalid(
-            `${spec.id} got an initial prompt twice, as a text part and as config.initialPrompt; ` +
-              "give one of them.",
-          );
-        }
-        options[spec.promptField] = text;
-      }
-      const [file] = await mediaBytes(spec.id, [audio], "audio", downloads, abortSignal);
-      checkSize(spec, file, JSON.stringify(options).length + 16);
-      const outcome = await client.call(spec.id, wireRequest(spec, file, options), {
-        signal: abortSignal,
+/** The runner of one speech-to-text model. */
+function transcribeRunner(spec: TranscribeSpec, { client, downloads }: FamilyContext): ModelRunner {
+  return async (request, { abortSignal }) => {
+    if (spec.wire === "realtime") {
+      throw new GenkitError({
+        status: "UNIMPLEMENTED",
+        message: `${spec.id} transcribes only in realtime WebSocket sessions, and realtime ` +
+          "WebSocket sessions are not supported yet. Use @cf/deepgram/nova-3 or " +
+          "@cf/openai/whisper-large-v3-turbo for recorded audio.",
+        detail: { model: spec.id },
       });
-      const result = resultOf(spec, outcome);
-      return toResponse(transcriptOf(spec, result), result);
-    },
-  );
+    }
+    const options = transcribeWireConfig(spec, request.config);
+    const { text, audio } = audioPrompt(spec, request);
+    if (text !== "") {
+      if (!spec.promptField) {
+        throw invalid(
+          `${spec.id} takes no prompt text beside the audio; remove the text part` +
+            (spec.wire === "deepgram" ? " (config.keyterm boosts terms instead)." : "."),
+        );
+      }
+      if (options[spec.promptField] !== undefined) {
+        throw invalid(
+          `${spec.id} got an initial prompt twice, as a text part and as config.initialPrompt; ` +
+            "give one of them.",
+        );
+      }
+      options[spec.promptField] = text;
+    }
+    const [file] = await mediaBytes(spec.id, [audio], "audio", downloads, abortSignal);
+    checkSize(spec, file, JSON.stringify(options).length + 16);
+    const outcome = await client.call(spec.id, wireRequest(spec, file, options), {
+      signal: abortSignal,
+    });
+    const result = resultOf(spec, outcome);
+    return toResponse(transcriptOf(spec, result), result);
+  };
 }
 
 /** The speech-to-text family: every `Automatic Speech Recognition` model. */
-export const transcribeFamily: TaskFamily<TranscribeSpec> = {
+export const transcribeFamily: TaskFamily<TranscribeSpec> = modelFamily<TranscribeSpec>({
   name: "transcribe",
-  actionType: "model",
   noun: "a speech-to-text model",
   suggestion: "Use one such as @cf/openai/whisper-large-v3-turbo.",
   tasks: ["Automatic Speech Recognition"],
   catalog: TRANSCRIBE_MODELS as readonly TranscribeSpec[],
   known: knownTranscribeModel,
   spec: (id) => transcribeSpec(id),
-  define: (spec, name, context) =>
-    defineTranscribeModel(spec, context.client, name, context.downloads),
-  ...modelEntries(transcribeInfo, transcribeSchemaFor, () => TranscribeConfigSchema),
-};
+  info: transcribeInfo,
+  schema: transcribeSchemaFor,
+  refSchema: () => TranscribeConfigSchema,
+  runner: transcribeRunner,
+});

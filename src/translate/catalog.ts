@@ -4,14 +4,15 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 
 /**
  * Everything the plugin knows about one translation model.
  *
  * @example
  * ```ts
- * import { TRANSLATION_MODELS, type TranslateModelSpec } from "@x/cloudflare-ai";
+ * import { TRANSLATION_MODELS, type TranslateModelSpec } from "@x/cloudflare-ai/models";
  *
  * // The models that can translate into Hindi.
  * const intoHindi = (m: TranslateModelSpec) => !m.targets || m.targets.includes("hin_Deva");
@@ -92,7 +93,8 @@ export type TranslateModelId = "@cf/meta/m2m100-1.2b" | "@cf/ai4bharat/indictran
  *
  * @example
  * ```ts
- * import { cloudflareAI, TRANSLATION_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { TRANSLATION_MODELS } from "@x/cloudflare-ai/models";
  *
  * // A reference for each, into French where the model takes any language code.
  * const refs = TRANSLATION_MODELS.filter((m) => !m.targets)

@@ -4,19 +4,11 @@
  *
  * @module
  */
+import { shapeOf } from "../client/answer.ts";
 import type { z } from "genkit";
-import type { WorkersAIClient } from "../client/client.ts";
-import type { TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
-import {
-  answer,
-  checkConfig,
-  defineTaskModel,
-  shapeOf,
-  taskModelInfo,
-  taskPrompt,
-  unexpected,
-} from "../task_model.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
+import { answer, checkConfig, taskModelInfo, taskPrompt, unexpected } from "../task_model.ts";
 import { optionsSchema } from "../wire_options.ts";
 import {
   knownTranslator,
@@ -56,9 +48,9 @@ function translation(spec: TranslateModelSpec, result: unknown): string {
   return r.translated_text;
 }
 
-function defineTranslator(spec: TranslateModelSpec, client: WorkersAIClient, name: string) {
+function translatorRunner(spec: TranslateModelSpec, context: FamilyContext): ModelRunner {
   const options = translateOptions(spec);
-  return defineTaskModel(name, info(spec), schema(spec), async (request, signal) => {
+  return async (request, { abortSignal: signal }) => {
     const { wire } = checkConfig(spec.id, options, request.config, {
       required: ["targetLang"],
       // IndicTrans2 (en-indic) has no source-language field: it reads English only.
@@ -71,21 +63,21 @@ function defineTranslator(spec: TranslateModelSpec, client: WorkersAIClient, nam
       text: "required",
       takes: "the text to translate",
     });
-    const result = await client.run(spec.id, { text, ...wire }, { signal });
+    const result = await context.client.run(spec.id, { text, ...wire }, { signal });
     return answer([{ text: translation(spec, result) }]);
-  });
+  };
 }
 
 /** The translation family: every `Translation` model. */
-export const translateFamily: TaskFamily<TranslateModelSpec> = {
+export const translateFamily: TaskFamily<TranslateModelSpec> = modelFamily<TranslateModelSpec>({
   name: "translate",
-  actionType: "model",
   noun: "a translation model",
   suggestion: "Use @cf/meta/m2m100-1.2b.",
   tasks: ["Translation"],
   catalog: TRANSLATION_MODELS,
   known: knownTranslator,
   spec: (id) => translatorSpec(id),
-  define: (spec, name, context) => defineTranslator(spec, context.client, name),
-  ...modelEntries(info, schema),
-};
+  info,
+  schema,
+  runner: translatorRunner,
+});

@@ -4,14 +4,15 @@
  *
  * @module
  */
-import { byId, workersLabel } from "../model_ids.ts";
+import { workersLabel } from "../labels.ts";
+import { byId } from "../model_ids.ts";
 
 /**
  * Everything the plugin knows about one turn-detection model.
  *
  * @example
  * ```ts
- * import { TURN_MODELS, type TurnModelSpec } from "@x/cloudflare-ai";
+ * import { TURN_MODELS, type TurnModelSpec } from "@x/cloudflare-ai/models";
  *
  * const labels = TURN_MODELS.map((m: TurnModelSpec) => m.label); // ["Smart Turn v2"]
  * ```
@@ -42,7 +43,8 @@ export type TurnModelId = "@cf/pipecat-ai/smart-turn-v2";
  *
  * @example
  * ```ts
- * import { cloudflareAI, TURN_MODELS } from "@x/cloudflare-ai";
+ * import { cloudflareAI } from "@x/cloudflare-ai";
+ * import { TURN_MODELS } from "@x/cloudflare-ai/models";
  *
  * const smartTurn = cloudflareAI.model(TURN_MODELS[0].id);
  * ```

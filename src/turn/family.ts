@@ -5,18 +5,11 @@
  *
  * @module
  */
-import { base64 } from "../downloads/inline.ts";
-import type { FamilyContext, TaskFamily } from "../families.ts";
-import { modelEntries } from "../refs.ts";
+import { base64 } from "../base64.ts";
+import type { FamilyContext, TaskFamily } from "../task_family.ts";
+import { modelFamily, type ModelRunner } from "../model_family.ts";
 import { mediaBytes } from "../media.ts";
-import {
-  answer,
-  checkConfig,
-  defineTaskModel,
-  taskModelInfo,
-  taskPrompt,
-  unexpected,
-} from "../task_model.ts";
+import { answer, checkConfig, taskModelInfo, taskPrompt, unexpected } from "../task_model.ts";
 import { optionsSchema } from "../wire_options.ts";
 import { knownTurnDetector, TURN_MODELS, turnDetectorSpec, type TurnModelSpec } from "./catalog.ts";
 import { TURN_OPTIONS, type TurnDetection } from "./config.ts";
@@ -33,8 +26,8 @@ function verdict(model: string, result: unknown): TurnDetection {
   return { isComplete: r.is_complete, probability: r.probability };
 }
 
-function defineTurnDetector(spec: TurnModelSpec, name: string, context: FamilyContext) {
-  return defineTaskModel(name, info(spec), schema(), async (request, signal) => {
+function turnDetectorRunner(spec: TurnModelSpec, context: FamilyContext): ModelRunner {
+  return async (request, { abortSignal: signal }) => {
     const { wire } = checkConfig(spec.id, TURN_OPTIONS, request.config);
     const prompt = taskPrompt(spec.id, request, {
       text: "none",
@@ -52,13 +45,12 @@ function defineTurnDetector(spec: TurnModelSpec, name: string, context: FamilyCo
     if (outcome.kind !== "json") throw unexpected(spec.id, "bytes", "a turn verdict");
     const found = verdict(spec.id, outcome.result);
     return answer([{ text: found.isComplete ? "complete" : "incomplete" }, { data: found }]);
-  });
+  };
 }
 
 /** The turn-detection family: every `Voice Activity Detection` model (Smart Turn). */
-export const turnFamily: TaskFamily<TurnModelSpec> = {
+export const turnFamily: TaskFamily<TurnModelSpec> = modelFamily<TurnModelSpec>({
   name: "turn",
-  actionType: "model",
   noun: "a turn-detection model",
   suggestion: "Use @cf/pipecat-ai/smart-turn-v2.",
   // The task Smart Turn v2's model object names in Cloudflare's catalog.
@@ -66,6 +58,7 @@ export const turnFamily: TaskFamily<TurnModelSpec> = {
   catalog: TURN_MODELS,
   known: knownTurnDetector,
   spec: (id) => turnDetectorSpec(id),
-  define: (spec, name, context) => defineTurnDetector(spec, name, context),
-  ...modelEntries(info, schema),
-};
+  info,
+  schema,
+  runner: turnDetectorRunner,
+});

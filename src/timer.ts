@@ -1,11 +1,14 @@
 /**
- * Deadlines of requests in flight: one watchdog interval per client, or, in
- * Cloudflare Workers, a timer per deadline.
+ * The one abortable timer of the module: a {@link Deadline} ends an
+ * operation (a Workers AI call, a media download) when it makes no progress
+ * for a while, or as soon as the caller's signal aborts. The client's
+ * deadlines share one watchdog interval per client (outside Workers); a
+ * download's has a timer of its own.
  *
  * @module
  */
 
-/** The longest delay `setTimeout` honours. */
+/** The longest delay `setTimeout` honours (a longer one fires at once). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
@@ -63,9 +66,11 @@ export class Watchdog {
 }
 
 /**
- * Aborts a request when no progress is made for `ms` milliseconds, or as soon
- * as the caller's signal aborts. `arm()` only moves the due time forward, so
- * a stream does not churn a timer per event.
+ * Aborts an operation when no progress is made for `ms` milliseconds (with
+ * a `TimeoutError` saying `timeoutMessage`), or as soon as the caller's
+ * signal aborts (with the caller's reason). `arm()` only moves the due time
+ * forward, so a stream does not churn a timer per event. Without a
+ * `watchdog`, the deadline has its own timer.
  */
 export class Deadline {
   readonly controller: AbortController = new AbortController();
@@ -74,7 +79,12 @@ export class Deadline {
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #caller: AbortSignal | undefined;
   readonly #onAbort: (() => void) | undefined;
-  constructor(readonly ms: number, readonly watchdog: Watchdog | undefined, caller?: AbortSignal) {
+  constructor(
+    readonly ms: number,
+    readonly watchdog: Watchdog | undefined,
+    caller?: AbortSignal,
+    readonly timeoutMessage = "Workers AI did not answer in time",
+  ) {
     if (caller) {
       this.#caller = caller;
       this.#onAbort = () => this.controller.abort(caller.reason);
@@ -100,7 +110,7 @@ export class Deadline {
   }
   expire(): void {
     this.expired = true;
-    this.controller.abort(new DOMException("Workers AI did not answer in time", "TimeoutError"));
+    this.controller.abort(new DOMException(this.timeoutMessage, "TimeoutError"));
   }
   /** Stops the timer; the caller's signal still aborts the request. */
   stopTimer(): void {

@@ -1,0 +1,120 @@
+/**
+ * The one way a family of Genkit models (text generation, image generation,
+ * speech, transcription, translation, …) becomes a {@link TaskFamily}: its
+ * actions, its listing metadata and its references are all made from the
+ * same capabilities and config schema, every model action is defined by
+ * {@link defineModelAction}, and every single-turn model's prompt passes
+ * the same check before its runner sees it.
+ *
+ * @module
+ */
+import type { ActionMetadata, z } from "genkit";
+import {
+  type GenerateRequest,
+  type GenerateResponseChunkData,
+  type GenerateResponseData,
+  type ModelAction,
+  type ModelInfo,
+  modelRef,
+} from "genkit/model";
+import { model, modelActionMetadata, type ResolvableAction } from "genkit/plugin";
+import { checkSingleTurn } from "./media.ts";
+import type { FamilyContext, Stage, TaskFamily } from "./task_family.ts";
+
+/** What a model runner is handed besides the request. */
+export interface RunOptions {
+  /** Whether the caller streams. */
+  streamingRequested: boolean;
+  /** Sends a streamed chunk (a no-op when the caller does not stream). */
+  sendChunk: (chunk: GenerateResponseChunkData) => void;
+  /** Ends the call when the caller cancels it. */
+  abortSignal: AbortSignal;
+}
+
+/** Runs one request to one model. */
+export type ModelRunner = (
+  request: GenerateRequest,
+  options: RunOptions,
+) => Promise<GenerateResponseData>;
+
+/** Sets a model action's stage (Genkit's `model()` takes none, so it goes on the metadata). */
+export function setStage(action: ResolvableAction, stage: Stage | undefined): void {
+  const meta = action.__action.metadata as { model?: Record<string, unknown> } | undefined;
+  if (meta?.model && stage) meta.model.stage = stage;
+}
+
+/** The same on listed metadata. */
+export function withStage(meta: ActionMetadata, stage: Stage | undefined): ActionMetadata {
+  const model = (meta.metadata as { model?: Record<string, unknown> } | undefined)?.model;
+  if (model && stage) model.stage = stage;
+  return meta;
+}
+
+/**
+ * Defines the Genkit model action `name`: its capabilities and stage from
+ * `info`, its config schema, and `run`. A model whose `info` says it is
+ * single-turn (`multiturn: false`) has its prompt checked by
+ * {@link checkSingleTurn} first, identically for every such family.
+ */
+export function defineModelAction(
+  name: string,
+  info: ModelInfo,
+  configSchema: z.ZodTypeAny,
+  run: ModelRunner,
+): ModelAction {
+  const singleTurn = info.supports?.multiturn === false;
+  const outputs = info.supports?.output ?? ["text"];
+  const action = model(
+    // A fresh `use` array: Genkit's model() appends its middleware to the one it is given.
+    { name, label: info.label, supports: info.supports, configSchema, use: [] },
+    (request, { streamingRequested, sendChunk, abortSignal }) => {
+      if (singleTurn) checkSingleTurn(idOf(name), request, outputs);
+      return run(request, { streamingRequested, sendChunk, abortSignal });
+    },
+  );
+  setStage(action, info.stage);
+  return action;
+}
+
+/** The model id of an action name (`cloudflare-ai/<id>`). */
+function idOf(name: string): string {
+  return name.slice(name.indexOf("/") + 1);
+}
+
+/** What a family of Genkit models says of itself; {@link modelFamily} makes the rest. */
+export interface ModelFamilyDefinition<Spec extends { id: string }>
+  extends Omit<TaskFamily<Spec>, "actionType" | "define" | "metadata" | "ref"> {
+  /** A model's capabilities, label and stage. */
+  info(spec: Spec): ModelInfo;
+  /** A model's config schema. */
+  schema(spec: Spec): z.ZodTypeAny;
+  /**
+   * The schema of a reference made before the model is known in detail (the
+   * family's common config), when that is not the model's own.
+   */
+  refSchema?(spec: Spec): z.ZodTypeAny;
+  /** The runner of one model, with the plugin's client and settings. */
+  runner(spec: Spec, context: FamilyContext): ModelRunner;
+}
+
+/**
+ * A {@link TaskFamily} of Genkit models: its actions defined by
+ * {@link defineModelAction}, and its listing and references made from the
+ * same `info` and `schema`, so that what `list()` shows, what the action
+ * carries and what a reference says cannot differ.
+ */
+export function modelFamily<Spec extends { id: string }>(
+  definition: ModelFamilyDefinition<Spec>,
+): TaskFamily<Spec> {
+  const { info, schema, refSchema = schema, runner, ...rest } = definition;
+  return {
+    ...rest,
+    actionType: "model",
+    define: (spec, name, context) =>
+      defineModelAction(name, info(spec), schema(spec), runner(spec, context)),
+    metadata: (spec, name) =>
+      modelActionMetadata({ name, info: info(spec), configSchema: schema(spec) }),
+    ref: (spec, name, config) =>
+      modelRef({ name, info: info(spec), configSchema: refSchema(spec), config }),
+  };
+}
