@@ -31,8 +31,28 @@ export const TOOLS_DIR: string = join(ROOT, "npm-build");
 /** The name of the emulator's command. */
 export const BIN_NAME = "cloudflare-ai-emulator";
 
-/** Files of the repository the package carries as they are (README links may point only at these). */
-export const COPIED_FILES: readonly string[] = ["README.md", "LICENSE"];
+/**
+ * Files of the repository the package carries as they are: the license and the documentation,
+ * whose relative links may point only at these (tests/docs_test.ts checks both lists).
+ */
+export const COPIED_FILES: readonly string[] = [
+  "README.md",
+  "CONTRIBUTING.md",
+  "BENCHMARKS.md",
+  "LICENSE",
+  "docs/benchmarks.md",
+  "docs/devui.md",
+  "docs/embeddings.md",
+  "docs/gateway.md",
+  "docs/images.md",
+  "docs/models.md",
+  "docs/reliability.md",
+  "docs/speech.md",
+  "docs/tasks.md",
+  "docs/testing.md",
+  "docs/text.md",
+  "docs/workers.md",
+];
 
 /** Packages the app brings itself: one copy shared by the app and the plugin. */
 const PEERS = new Set(["genkit"]);
@@ -318,8 +338,8 @@ export async function buildNpm(outDir: string = NPM_DIR): Promise<NpmBuild> {
   );
   if (Deno.build.os !== "windows") await Deno.chmod(join(outDir, bin), 0o755);
 
-  // 4. package.json, README and LICENSE.
-  const files = (await listFiles(outDir)).map((f) => f.split("/")[0]);
+  // 4. package.json, the documentation and LICENSE.
+  const files = [...await listFiles(outDir), ...COPIED_FILES].map((f) => f.split("/")[0]);
   const exports: Record<string, unknown> = {};
   for (const [key, path] of Object.entries(config.exports)) {
     exports[key] = { types: `${stem(path)}.d.ts`, default: `${stem(path)}.js` };
@@ -345,7 +365,10 @@ export async function buildNpm(outDir: string = NPM_DIR): Promise<NpmBuild> {
     dependencies,
   };
   await Deno.writeTextFile(join(outDir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
-  for (const file of COPIED_FILES) await Deno.copyFile(join(ROOT, file), join(outDir, file));
+  for (const file of COPIED_FILES) {
+    await Deno.mkdir(join(outDir, file, ".."), { recursive: true });
+    await Deno.copyFile(join(ROOT, file), join(outDir, file));
+  }
   return { manifest, files: await listFiles(outDir) };
 }
 
