@@ -25,6 +25,7 @@
 export {
   type CloudflareAI,
   cloudflareAI,
+  type CloudflareAIAccount,
   type CloudflareAIInstanceRefs,
   type CloudflareAIOptions,
   type CloudflareAIPlugin,
@@ -62,7 +63,74 @@ export type { Classification, ClassifyConfig } from "./src/classify/config.ts";
 export type { ClassifyModelId } from "./src/classify/catalog.ts";
 export type { DetectConfig, DetectedObject } from "./src/detect/config.ts";
 export type { DetectModelId } from "./src/detect/catalog.ts";
-export type { CaptionConfig } from "./src/caption/config.ts";
+export type { CaptionConfig, LocatedObject, LocatedPoint } from "./src/caption/config.ts";
 export type { CaptionModelId } from "./src/caption/catalog.ts";
 export type { TurnConfig, TurnDetection } from "./src/turn/config.ts";
 export type { TurnModelId } from "./src/turn/catalog.ts";
+export type { ClefAnswer, ClefConfig, ClefCustom } from "./src/clef/config.ts";
+export type { ClefModelId } from "./src/clef/catalog.ts";
+export type { RequestConfig } from "./src/request_config.ts";
+export type { GatewayControls, RequestMeta } from "./src/client/extras.ts";
+export type {
+  BatchEmbedRequest,
+  BatchError,
+  BatchGenerateRequest,
+  BatchItem,
+  BatchMessage,
+  BatchOptions,
+  BatchPart,
+  BatchProgress,
+  BatchPrompt,
+  BatchResult,
+  BatchState,
+  BatchSubmission,
+  BatchUsage,
+  CloudflareAIBatches,
+  QueuedOperation,
+  QueuedResponse,
+} from "./src/batch/types.ts";
+export type { Finetune } from "./src/finetunes.ts";
+// Retrieval: Vectorize, AI Search and Markdown conversion.
+export type {
+  CloudflareAIRetrieval,
+  RetrievalOptions,
+  RetrievalRefs,
+} from "./src/vectorize/plugin.ts";
+export type {
+  IndexerRef,
+  RetrievalInfo,
+  RetrieverRef,
+  VectorizeRefOptions,
+} from "./src/vectorize/refs.ts";
+export {
+  type VectorizeIndexOptions,
+  VectorizeIndexOptionsSchema,
+} from "./src/vectorize/indexer.ts";
+export {
+  type VectorizeRetrieveOptions,
+  VectorizeRetrieveOptionsSchema,
+} from "./src/vectorize/retriever.ts";
+export {
+  FILTER_OPERATORS,
+  type FilterScalar,
+  type VectorizeFilter,
+} from "./src/vectorize/filter.ts";
+export type {
+  VectorizeBinding,
+  VectorizeMatch,
+  VectorizeVector,
+} from "./src/vectorize/transport.ts";
+export type { EmbedderArgument } from "./src/vectorize/embedding.ts";
+export type { AiSearchBinding } from "./src/aisearch/names.ts";
+export {
+  type AiSearchRefOptions,
+  type AiSearchRetrieveOptions,
+  AiSearchRetrieveOptionsSchema,
+} from "./src/aisearch/retriever.ts";
+export {
+  type ConversionImageOptions,
+  type ConversionOptions,
+  ConversionOptionsSchema,
+  type DescriptionLanguage,
+} from "./src/markdown/options.ts";
+export type { FileDocument, MarkdownFile, ToMarkdownOptions } from "./src/markdown/convert.ts";

@@ -6,7 +6,7 @@
  */
 import process from "node:process";
 import type { CloudflareAIOptions } from "../mod.ts";
-import { startEmulator } from "../src/testing/mod.ts";
+import { type EmulatorOptions, startEmulator } from "../src/testing/mod.ts";
 
 /** Plugin options for the examples, and a `close()` for the emulator (if one was started). */
 export interface Connection extends AsyncDisposable {
@@ -14,7 +14,8 @@ export interface Connection extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-export async function connect(): Promise<Connection> {
+/** `emulator`: options of the emulator started when no account is set. */
+export async function connect(emulator: EmulatorOptions = {}): Promise<Connection> {
   if (process.env.CLOUDFLARE_ACCOUNT_ID && process.env.CLOUDFLARE_API_TOKEN) {
     const baseUrl = process.env.CLOUDFLARE_AI_BASE_URL;
     console.log(
@@ -25,7 +26,7 @@ export async function connect(): Promise<Connection> {
     const close = () => Promise.resolve();
     return { options: {}, close, [Symbol.asyncDispose]: close };
   }
-  const emu = await startEmulator();
+  const emu = await startEmulator(emulator);
   console.log(
     "No CLOUDFLARE_ACCOUNT_ID/CLOUDFLARE_API_TOKEN set: using the local Workers AI emulator.",
   );

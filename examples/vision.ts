@@ -17,7 +17,7 @@ const png =
   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
 const { text } = await ai.generate({
-  model: cloudflareAI.model("@cf/meta/llama-4-scout-17b-16e-instruct"),
+  model: cloudflareAI.model("@cf/google/gemma-4-26b-a4b-it"),
   prompt: [{ text: "What colour is this image?" }, {
     media: { url: png, contentType: "image/png" },
   }],

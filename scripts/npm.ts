@@ -40,18 +40,11 @@ export const COPIED_FILES: readonly string[] = [
   "CONTRIBUTING.md",
   "BENCHMARKS.md",
   "LICENSE",
-  "docs/benchmarks.md",
-  "docs/devui.md",
-  "docs/embeddings.md",
-  "docs/gateway.md",
-  "docs/images.md",
-  "docs/models.md",
-  "docs/reliability.md",
-  "docs/speech.md",
-  "docs/tasks.md",
-  "docs/testing.md",
-  "docs/text.md",
-  "docs/workers.md",
+  // Every page of docs/, so that a new page cannot be left out of the package.
+  ...[...Deno.readDirSync(join(ROOT, "docs"))]
+    .filter((e) => e.isFile && e.name.endsWith(".md"))
+    .map((e) => `docs/${e.name}`)
+    .sort(),
 ];
 
 /** Packages the app brings itself: one copy shared by the app and the plugin. */

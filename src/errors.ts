@@ -7,6 +7,16 @@
 import { GenkitError } from "genkit";
 
 /** A Genkit status name, e.g. `"RESOURCE_EXHAUSTED"`. */
+import {
+  codeInfo,
+  httpStatusForCode,
+  WORKERS_AI_ERROR_CODES,
+  type WorkersAIErrorCode,
+} from "./error_codes.ts";
+
+export { httpStatusForCode, WORKERS_AI_ERROR_CODES } from "./error_codes.ts";
+export type { WorkersAIErrorCode };
+
 type GenkitStatus = GenkitError["status"];
 
 /**
@@ -58,52 +68,12 @@ export interface CloudflareErrorDetail {
   errors?: CloudflareErrorItem[];
   /** How many attempts were made. */
   attempts?: number;
-}
-
-/** Daily free-allocation exhaustion: documented as 3036, observed as 4006. Never retried. */
-const DAILY_QUOTA_CODES: ReadonlySet<number> = new Set([3036, 4006]);
-
-/**
- * The one Cloudflare code -> HTTP status table, used for REST answers that
- * carry `success: false` with HTTP 200, for binding errors (which have a code
- * but no status) and by the emulator. Documented codes (reference §2.3) plus
- * the ones seen in the wild: 10000 (auth), 7000/7001/7003 (API routing),
- * 3043/3046 (upstream failures), 8001/3030 (vLLM tool-choice errors).
- */
-const CODE_TO_HTTP: Readonly<Record<number, number>> = {
-  10000: 401,
-  5007: 400,
-  5004: 400,
-  3039: 400,
-  3003: 400,
-  5006: 400,
-  8001: 400,
-  3030: 400,
-  5018: 403,
-  5016: 403,
-  3023: 403,
-  3041: 403,
-  5035: 403,
-  5019: 405,
-  5005: 405,
-  7001: 405,
-  3042: 404,
-  7000: 404,
-  7003: 404,
-  3006: 413,
-  3007: 408,
-  3008: 408,
-  3036: 429,
-  4006: 429,
-  3040: 429,
-  3043: 500,
-  3046: 504,
-  3050: 503,
-};
-
-/** The HTTP status Workers AI answers a Cloudflare error code with; 500 for a code it does not list. */
-export function httpStatusForCode(code: number): number {
-  return CODE_TO_HTTP[code] ?? 500;
+  /** Cloudflare's Ray ID of the answer, when it sent one. */
+  cfRay?: string;
+  /** AI Gateway's log id of the request, when it went through a gateway. */
+  gatewayLogId?: string;
+  /** AI Gateway's cache status of the answer, when it went through a gateway. */
+  gatewayCacheStatus?: string;
 }
 
 /** The Genkit status for an HTTP status. */
@@ -163,56 +133,44 @@ function toItem(e: unknown): CloudflareErrorItem {
   };
 }
 
-/** Whether an HTTP failure with these Cloudflare codes may succeed when tried again. */
+/**
+ * Whether a failure may succeed when tried again: by the first Cloudflare
+ * code the table lists, else by the HTTP status (429, 500, 502, 503, 504).
+ *
+ * @example
+ * ```ts
+ * import { isRetryable } from "./errors.ts";
+ *
+ * isRetryable(429, [{ code: 3021, message: "rate limiting" }]); // true
+ * isRetryable(429, [{ code: 4006, message: "daily free allocation" }]); // false
+ * ```
+ */
 export function isRetryable(httpStatus: number, errors: CloudflareErrorItem[] = []): boolean {
-  if (errors.some((e) => DAILY_QUOTA_CODES.has(e.code))) return false;
-  if (errors.some((e) => e.code === 3040)) return true;
+  // A code that is never retried wins over one that is (e.g. a quota code beside a capacity code).
+  const known = errors.map((e) => codeInfo(e.code)).filter((c) => c !== undefined);
+  if (known.length > 0) return known.every((c) => c.retryable);
   return httpStatus === 429 || httpStatus === 500 || httpStatus === 502 ||
     httpStatus === 503 || httpStatus === 504;
 }
 
 /** What to do next, for the codes where Cloudflare's message does not say. */
 function hint(errors: CloudflareErrorItem[], httpStatus: number | undefined): string | undefined {
-  const codes = new Set(errors.map((e) => e.code));
   if (errors.some((e) => /JSON Mode couldn't be met/i.test(e.message))) {
     return "The model could not produce JSON that matches the output schema. Simplify the schema " +
       "(fewer nested or optional fields), describe the fields in the prompt, or use a larger model.";
   }
-  if ([...codes].some((c) => DAILY_QUOTA_CODES.has(c))) {
-    return "The account's daily free allocation of 10,000 neurons is used up; it resets at 00:00 UTC. " +
-      "Upgrade to the Workers Paid plan to continue now. Not retried: retrying cannot succeed before the reset.";
-  }
-  if (codes.has(5035)) {
-    return "This model is only available on the Workers Paid plan: upgrade the account " +
-      "(https://dash.cloudflare.com/?to=/:account/workers/plans) or choose a model the free plan serves.";
-  }
-  if (codes.has(5016)) {
-    return 'Accept the Llama 3.2 license once for this account: POST {"prompt":"agree"} to ' +
-      "/ai/run/@cf/meta/llama-3.2-11b-vision-instruct (for example with curl and your API token), then retry.";
-  }
-  if (codes.has(5007) || codes.has(3042)) {
-    return "Check the model id: it may be misspelt or retired. The plugin's list() shows the models your account can use.";
-  }
-  if (codes.has(5006)) {
-    return "The request did not match the model's input schema; check the config values and message contents.";
-  }
-  if (codes.has(3040)) {
-    return "Workers AI is out of capacity for this model right now; try again later or use another model.";
-  }
-  if (codes.has(7003)) {
-    return "Check CLOUDFLARE_ACCOUNT_ID (or the accountId option): no such account is reachable with this token.";
-  }
+  const codes = new Set(errors.map((e) => e.code));
   if (codes.has(10000) || httpStatus === 401) {
     return httpStatus === 403
       ? "The API token lacks permission: give it the 'Workers AI - Read' and 'Workers AI - Edit' permissions."
       : "Check CLOUDFLARE_API_TOKEN (or the apiToken option): the token is invalid, expired or missing.";
   }
-  if (httpStatus === 403) {
-    return "The account or token is not allowed to use this model.";
+  for (const e of errors) {
+    const h = codeInfo(e.code)?.hint;
+    if (h) return h;
   }
-  if (codes.has(3006) || httpStatus === 413) {
-    return "The request is too large: send fewer or shorter messages or media.";
-  }
+  if (httpStatus === 403) return "The account or token is not allowed to use this model.";
+  if (httpStatus === 413) return WORKERS_AI_ERROR_CODES[3006].hint;
   return undefined;
 }
 
@@ -255,6 +213,8 @@ export interface WorkersAIErrorInit {
   retryAfterMs?: number;
   /** Secrets that must never appear in the message. */
   secrets?: readonly (string | undefined)[];
+  /** What identifies the request (Ray ID, gateway log id and cache status), when known. */
+  meta?: { cfRay?: string; gatewayLogId?: string; gatewayCacheStatus?: string };
 }
 
 /** Builds the `GenkitError` for a failed Workers AI response. */
@@ -266,10 +226,15 @@ export function workersAIError(init: WorkersAIErrorInit): GenkitError {
     code: e.code,
     message: redact(e.message, secrets),
   }));
-  const httpStatus = (init.httpStatus === undefined || init.httpStatus === 200) && errors.length > 0
-    ? httpStatusForCode(errors[0].code)
-    : init.httpStatus;
-  const status = httpStatus === undefined ? "UNAVAILABLE" : statusForHttp(httpStatus);
+  // Without an HTTP error status (a binding, an envelope with HTTP 200, an
+  // in-stream error) the code says what the failure is; otherwise the status does.
+  const byCode = (init.httpStatus === undefined || init.httpStatus === 200) && errors.length > 0;
+  const httpStatus = byCode ? httpStatusForCode(errors[0].code) : init.httpStatus;
+  const status = byCode
+    ? codeInfo(errors[0].code)?.status ?? statusForHttp(httpStatus!)
+    : httpStatus === undefined
+    ? "UNAVAILABLE"
+    : statusForHttp(httpStatus);
   const parts: string[] = [
     `Workers AI request for ${init.model} failed` +
     (init.httpStatus !== undefined ? ` with HTTP ${init.httpStatus}` : ""),
@@ -281,7 +246,12 @@ export function workersAIError(init: WorkersAIErrorInit): GenkitError {
   }
   const h = hint(errors, httpStatus);
   if (h) parts.push(h);
-  const detail: CloudflareErrorDetail = { model: init.model, httpStatus: init.httpStatus, errors };
+  const detail: CloudflareErrorDetail = {
+    model: init.model,
+    httpStatus: init.httpStatus,
+    errors,
+    ...init.meta,
+  };
   return new GenkitError({
     status,
     message: redact(parts.join(". "), secrets),

@@ -13,6 +13,9 @@
  * @module
  */
 import type { CaptionModelId } from "./caption/catalog.ts";
+import type { ClefModelId } from "./clef/catalog.ts";
+import type { ClefConfig } from "./clef/config.ts";
+import { clefFamily } from "./clef/family.ts";
 import type { CaptionConfig } from "./caption/config.ts";
 import { captionFamily } from "./caption/family.ts";
 import type { ClassifyModelId } from "./classify/catalog.ts";
@@ -26,6 +29,7 @@ import type { ImageModelId } from "./image/catalog.ts";
 import type { ImageConfig } from "./image/config.ts";
 import { imageFamily } from "./image/family.ts";
 import type { LiveModel } from "./model_search.ts";
+import type { RequestConfig } from "./request_config.ts";
 import { rerankFamily } from "./rerank/family.ts";
 import type { SpeechModelId } from "./speech/catalog.ts";
 import type { SpeechConfig } from "./speech/config.ts";
@@ -57,6 +61,7 @@ export const FAMILIES: readonly TaskFamily[] = [
   detectFamily,
   captionFamily,
   turnFamily,
+  clefFamily,
 ];
 
 /**
@@ -74,17 +79,21 @@ export const FAMILIES: readonly TaskFamily[] = [
  * ```
  */
 export type ModelConfigFor<Id extends string> =
-  // One line per family of Genkit models: its catalog ids take its config.
-  Id extends TextModelId ? TextConfig
-    : Id extends ImageModelId ? ImageConfig
-    : Id extends TranscribeModelId ? TranscribeConfig
-    : Id extends SpeechModelId ? SpeechConfig
-    : Id extends TranslateModelId ? TranslateConfig
-    : Id extends ClassifyModelId ? ClassifyConfig
-    : Id extends DetectModelId ? DetectConfig
-    : Id extends CaptionModelId ? CaptionConfig
-    : Id extends TurnModelId ? TurnConfig
-    : TextConfig;
+  & RequestConfig
+  & (
+    // One line per family of Genkit models: its catalog ids take its config.
+    Id extends TextModelId ? TextConfig
+      : Id extends ImageModelId ? ImageConfig
+      : Id extends TranscribeModelId ? TranscribeConfig
+      : Id extends SpeechModelId ? SpeechConfig
+      : Id extends TranslateModelId ? TranslateConfig
+      : Id extends ClassifyModelId ? ClassifyConfig
+      : Id extends DetectModelId ? DetectConfig
+      : Id extends CaptionModelId ? CaptionConfig
+      : Id extends TurnModelId ? TurnConfig
+      : Id extends ClefModelId ? ClefConfig
+      : TextConfig
+  );
 
 /** What is known of an id besides the catalog: its model-search entry, a task the caller named. */
 export interface IdHints {

@@ -42,12 +42,15 @@ export interface SingleTurn {
  * are tools, retrieval documents (Genkit's `docs`, which it would otherwise
  * paste into the prompt, to be spoken, drawn or translated), an output
  * schema or an output format the model cannot give (`outputs`: the formats
- * it declares), a history and a system message.
+ * it declares), a history and a system message. A model that `takesSchema`
+ * (one whose questions are the output schema's fields: Clef) is given its
+ * output schema.
  */
 export function checkSingleTurn(
   model: string,
   request: GenerateRequest,
   outputs: readonly string[],
+  takesSchema = false,
 ): void {
   if ((request.tools ?? []).length > 0) {
     throw invalid(`${model} takes no tools; remove them from the request.`);
@@ -61,7 +64,8 @@ export function checkSingleTurn(
   }
   // Genkit adds schema instructions as parts of purpose "output"; sending them would,
   // e.g., speak or translate the instructions.
-  if (request.output?.schema || parts.some((p) => p.metadata?.purpose === "output")) {
+  const schema = !takesSchema && request.output?.schema;
+  if (schema || parts.some((p) => p.metadata?.purpose === "output")) {
     throw invalid(
       `${model} answers in a fixed shape and cannot follow an output schema: remove the ` +
         "request's output option.",

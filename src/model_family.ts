@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { ActionMetadata, z } from "genkit";
+import { type ActionMetadata, z } from "genkit";
 import {
   type GenerateRequest,
   type GenerateResponseChunkData,
@@ -18,7 +18,9 @@ import {
   modelRef,
 } from "genkit/model";
 import { model, modelActionMetadata, type ResolvableAction } from "genkit/plugin";
+import type { RequestExtras, RequestMeta } from "./client/extras.ts";
 import { checkSingleTurn } from "./media.ts";
+import { REQUEST_CONFIG_SHAPE, splitRequestConfig, type Transport } from "./request_config.ts";
 import type { FamilyContext, Stage, TaskFamily } from "./task_family.ts";
 
 /** What a model runner is handed besides the request. */
@@ -29,6 +31,12 @@ export interface RunOptions {
   sendChunk: (chunk: GenerateResponseChunkData) => void;
   /** Ends the call when the caller cancels it. */
   abortSignal: AbortSignal;
+  /**
+   * What every client call of this request passes on: the caller's signal,
+   * the request's transport settings (affinity, busy rejection, tags,
+   * gateway controls) and the record of what identifies the request.
+   */
+  call: { signal: AbortSignal; extras?: RequestExtras; meta: RequestMeta };
 }
 
 /** Runs one request to one model. */
@@ -54,26 +62,50 @@ export function withStage(meta: ActionMetadata, stage: Stage | undefined): Actio
  * Defines the Genkit model action `name`: its capabilities and stage from
  * `info`, its config schema, and `run`. A model whose `info` says it is
  * single-turn (`multiturn: false`) has its prompt checked by
- * {@link checkSingleTurn} first, identically for every such family.
+ * {@link checkSingleTurn} first, identically for every such family; one
+ * that answers the output schema itself (`constrained: "all"`) is given it.
  */
 export function defineModelAction(
   name: string,
   info: ModelInfo,
   configSchema: z.ZodTypeAny,
   run: ModelRunner,
+  transport: Transport = { binding: false, gateway: false },
 ): ModelAction {
   const singleTurn = info.supports?.multiturn === false;
   const outputs = info.supports?.output ?? ["text"];
+  const takesSchema = info.supports?.constrained === "all";
+  const id = idOf(name);
   const action = model(
     // A fresh `use` array: Genkit's model() appends its middleware to the one it is given.
-    { name, label: info.label, supports: info.supports, configSchema, use: [] },
-    (request, { streamingRequested, sendChunk, abortSignal }) => {
-      if (singleTurn) checkSingleTurn(idOf(name), request, outputs);
-      return run(request, { streamingRequested, sendChunk, abortSignal });
+    {
+      name,
+      label: info.label,
+      supports: info.supports,
+      configSchema: withRequestConfig(configSchema),
+      use: [],
+    },
+    async (request, { streamingRequested, sendChunk, abortSignal }) => {
+      if (singleTurn) checkSingleTurn(id, request, outputs, takesSchema);
+      const { config, extras } = splitRequestConfig(id, request.config, transport);
+      const meta: RequestMeta = {};
+      const response = await run(
+        config === request.config ? request : { ...request, config },
+        { streamingRequested, sendChunk, abortSignal, call: { signal: abortSignal, extras, meta } },
+      );
+      // What identifies the request afterwards, beside the model's own custom data.
+      return Object.keys(meta).length === 0
+        ? response
+        : { ...response, custom: { ...(response.custom as object | undefined), ...meta } };
     },
   );
   setStage(action, info.stage);
   return action;
+}
+
+/** A model's config schema with the request config every model takes. */
+export function withRequestConfig(schema: z.ZodTypeAny): z.ZodTypeAny {
+  return schema instanceof z.ZodObject ? schema.extend(REQUEST_CONFIG_SHAPE) : schema;
 }
 
 /** The model id of an action name (`cloudflare-ai/<id>`). */
@@ -111,10 +143,19 @@ export function modelFamily<Spec extends { id: string }>(
     ...rest,
     actionType: "model",
     define: (spec, name, context) =>
-      defineModelAction(name, info(spec), schema(spec), runner(spec, context)),
+      defineModelAction(name, info(spec), schema(spec), runner(spec, context), context.transport),
     metadata: (spec, name) =>
-      modelActionMetadata({ name, info: info(spec), configSchema: schema(spec) }),
+      modelActionMetadata({
+        name,
+        info: info(spec),
+        configSchema: withRequestConfig(schema(spec)),
+      }),
     ref: (spec, name, config) =>
-      modelRef({ name, info: info(spec), configSchema: refSchema(spec), config }),
+      modelRef({
+        name,
+        info: info(spec),
+        configSchema: withRequestConfig(refSchema(spec)),
+        config,
+      }),
   };
 }

@@ -25,6 +25,16 @@ export interface LiveModel {
   beta: boolean;
   /** `planned_deprecation_date` property (`YYYY-MM-DD`), when set. */
   deprecationDate?: string;
+  /** `vision` property: the model takes images. */
+  vision?: boolean;
+  /** `reasoning` property. */
+  reasoning?: boolean;
+  /** `lora` property: the model takes LoRA adapters. */
+  lora?: boolean;
+  /** `require_workers_paid` property. */
+  paidOnly?: boolean;
+  /** `deprecated` property. */
+  deprecated?: boolean;
 }
 
 const PER_PAGE = 100;
@@ -60,6 +70,11 @@ function toLiveModel(raw: Record<string, unknown>): LiveModel | undefined {
     contextWindow: Number.isFinite(context) && context > 0 ? context : undefined,
     beta: truthy(property(props, "beta")),
     deprecationDate: typeof deprecation === "string" && deprecation ? deprecation : undefined,
+    vision: truthy(property(props, "vision")),
+    reasoning: truthy(property(props, "reasoning")),
+    lora: truthy(property(props, "lora")),
+    paidOnly: truthy(property(props, "require_workers_paid")),
+    deprecated: truthy(property(props, "deprecated")),
   };
 }
 

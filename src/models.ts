@@ -44,3 +44,4 @@ export {
   type TranscribeWire,
 } from "./transcribe/catalog.ts";
 export { SPEECH_MODELS, type SpeechModelSpec } from "./speech/catalog.ts";
+export { CLEF_MODELS, type ClefMedia, type ClefModelSpec } from "./clef/catalog.ts";

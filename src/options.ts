@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { gatewayHeaders } from "./client/extras.ts";
 import { GenkitError } from "genkit";
 import process from "node:process";
 import { WorkersAIClient } from "./client/client.ts";
@@ -12,6 +13,7 @@ import type { AiBinding, GatewayOptions } from "./client/types.ts";
 import { downloadPolicy, type MediaDownloadOptions } from "./downloads/policy.ts";
 import type { FamilyContext } from "./task_family.ts";
 import { checkModelId } from "./model_ids.ts";
+import type { RetrievalOptions } from "./vectorize/plugin.ts";
 
 /** Where REST requests go unless `baseUrl` or `CLOUDFLARE_AI_BASE_URL` says otherwise. */
 const DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
@@ -34,7 +36,7 @@ const DEFAULT_TIMEOUT_MS = 300_000;
  * const ai = genkit({ plugins: [cloudflareAI(options)] });
  * ```
  */
-export interface CloudflareAIOptions {
+export interface CloudflareAIOptions extends RetrievalOptions {
   /**
    * Cloudflare account id.
    * @default {process.env.CLOUDFLARE_ACCOUNT_ID}
@@ -174,38 +176,15 @@ function gatewayOption(value: unknown): GatewayOptions | undefined {
     throw optionError('gateway must be an object such as { id: "my-gateway" }.');
   }
   const g = value as Record<string, unknown>;
-  const known = ["id", "baseUrl", "cacheTtl", "skipCache", "cacheKey", "metadata", "authToken"];
-  const unknown = Object.keys(g).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw optionError(`gateway has no option ${unknown.join(", ")}; it takes ${known.join(", ")}.`);
-  }
   if (g.id === undefined) throw optionError("gateway.id is required to route through AI Gateway.");
-  const out: GatewayOptions = { id: pathId("gateway.id", g.id) };
+  // Every control is checked (ranges, header values) by the same rules as config.gateway.
+  gatewayHeaders("gateway", g, ["id", "baseUrl", "authToken"]);
+  const out: GatewayOptions = {
+    ...(g as unknown as GatewayOptions),
+    id: pathId("gateway.id", g.id),
+  };
   if (g.baseUrl !== undefined) out.baseUrl = baseUrlOption("gateway.baseUrl", g.baseUrl);
-  if (g.cacheTtl !== undefined) out.cacheTtl = wholeNumber("gateway.cacheTtl", g.cacheTtl, 0);
-  if (g.skipCache !== undefined) {
-    if (typeof g.skipCache !== "boolean") throw optionError("gateway.skipCache must be a boolean.");
-    out.skipCache = g.skipCache;
-  }
-  if (g.cacheKey !== undefined) out.cacheKey = headerValue("gateway.cacheKey", g.cacheKey);
   if (g.authToken !== undefined) out.authToken = headerValue("gateway.authToken", g.authToken);
-  if (g.metadata !== undefined) {
-    const m = g.metadata;
-    const entries = typeof m === "object" && m !== null && !Array.isArray(m)
-      ? Object.entries(m)
-      : undefined;
-    // AI Gateway takes at most 5 entries of string, number or boolean values (reference §14).
-    if (
-      !entries || entries.length > 5 ||
-      entries.some(([, v]) => !["string", "number", "boolean"].includes(typeof v))
-    ) {
-      throw optionError(
-        "gateway.metadata must be an object of at most 5 string, number or boolean values.",
-      );
-    }
-    headerValue("gateway.metadata", JSON.stringify(m));
-    out.metadata = m as GatewayOptions["metadata"];
-  }
   return out;
 }
 
@@ -301,6 +280,7 @@ export function settingsFrom(given: unknown): Settings {
       client,
       downloads: downloadPolicy(options.mediaDownloads, fetch, timeoutMs),
       concurrency: wholeNumber("embedConcurrency", options.embedConcurrency, 4, 1, 64),
+      transport: { binding: options.binding !== undefined, gateway: options.gateway !== undefined },
     },
     models: options.models,
     tasks: tasksOption(options.tasks),

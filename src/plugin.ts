@@ -5,16 +5,29 @@
  *
  * @module
  */
+import { listFinetunes } from "./finetunes.ts";
 import { type ActionMetadata, GenkitError } from "genkit";
 import { logger } from "genkit/logging";
 import { genkitPluginV2, type ResolvableAction } from "genkit/plugin";
 import type { CloudflareAI, CloudflareAIPlugin, ModelRefOptions } from "./plugin_types.ts";
+import {
+  defineQueuedModel,
+  QUEUE_PREFIX,
+  queueActionName,
+  queuedListing,
+  queuedModelRef,
+} from "./batch/background.ts";
+import { embedBatch, generateBatch } from "./batch/kinds.ts";
+import type { TextConfig } from "./text/config.ts";
 import type { EmbedConfig } from "./embed/config.ts";
 import { FAMILIES, firstOfKind, type IdHints, lookup, type ModelConfigFor } from "./families.ts";
 import { checkModelId, retiredModel } from "./model_ids.ts";
 import { setStage, withStage } from "./model_family.ts";
 import { type LiveModel, ModelSearch } from "./model_search.ts";
 import { type CloudflareAIOptions, settingsFrom } from "./options.ts";
+import { aiSearchRetrieverRef } from "./aisearch/retriever.ts";
+import { Retrieval } from "./vectorize/plugin.ts";
+import { vectorizeIndexerRef, vectorizeRetrieverRef } from "./vectorize/refs.ts";
 import type { EmbedderRef, ModelRef, RerankerRef } from "./refs.ts";
 import type { RerankConfig } from "./rerank/config.ts";
 import type { ActionKind, Stage, TaskFamily } from "./task_family.ts";
@@ -40,6 +53,7 @@ export type { CloudflareAIOptions };
 export type { ModelConfigFor };
 export type {
   CloudflareAI,
+  CloudflareAIAccount,
   CloudflareAIInstanceRefs,
   CloudflareAIPlugin,
   GenkitPlugin,
@@ -92,6 +106,8 @@ function checkedTask(id: string, task: unknown): string {
 
 function plugin(given?: CloudflareAIOptions): CloudflareAIPlugin {
   const settings = settingsFrom(given);
+  // Vectorize, AI Search and Markdown conversion, with this instance's client and bindings.
+  const retrieval = new Retrieval(given ?? {}, settings.client, settings.context);
   const { context } = settings;
   const search = settings.binding ? undefined : new ModelSearch(settings.client);
   // Tasks named for ids by this instance: options.tasks, then references it made.
@@ -167,6 +183,16 @@ function plugin(given?: CloudflareAIOptions): CloudflareAIPlugin {
       return ids.flatMap((id) => actionsFor("any", id));
     },
     async resolve(actionType, name): Promise<ResolvableAction | undefined> {
+      const retriever = retrieval.resolve(actionType, name);
+      if (retriever) return retriever;
+      // Background models are `cloudflare-ai/queue/<id>`: never a model action,
+      // so that Genkit, which looks for a model first, goes on to them.
+      if (name.startsWith(QUEUE_PREFIX)) {
+        if (actionType !== "background-model") return undefined;
+        const id = name.slice(QUEUE_PREFIX.length);
+        checkModelId(id);
+        return defineQueuedModel(id, queueActionName(PLUGIN_NAME, id), context);
+      }
       if (actionType !== "model" && actionType !== "embedder" && actionType !== "reranker") {
         return undefined;
       }
@@ -179,10 +205,16 @@ function plugin(given?: CloudflareAIOptions): CloudflareAIPlugin {
     async list(): Promise<ActionMetadata[]> {
       // A binding has no model search over REST: list the built-in catalog.
       const live = await search?.models();
-      return live ? liveListing(live) : builtInListing();
+      // The background models of the queue (`cloudflare-ai/queue/<id>`) come last.
+      return [...(live ? liveListing(live) : builtInListing()), ...queuedListing(PLUGIN_NAME)];
     },
   });
   return Object.assign(instance, {
+    toMarkdown: retrieval.toMarkdown.bind(retrieval),
+    finetunes: () => listFinetunes(context.client, settings.binding),
+    generateBatch: (request: Parameters<typeof generateBatch>[1]) =>
+      generateBatch(context, request),
+    embedBatch: (request: Parameters<typeof embedBatch>[1]) => embedBatch(context.client, request),
     modelRef<Id extends string>(
       id: Id,
       config?: ModelConfigFor<Id>,
@@ -237,7 +269,18 @@ function rerankerRef(id: string, config?: RerankConfig): RerankerRef<RerankConfi
  * ```
  */
 export const cloudflareAI: CloudflareAI = Object.assign(plugin, {
+  vectorizeIndexer: vectorizeIndexerRef,
+  vectorizeRetriever: vectorizeRetrieverRef,
+  aiSearchRetriever: aiSearchRetrieverRef,
   model,
+  backgroundModel: (id: string, config?: TextConfig) => {
+    checkModelId(id);
+    return queuedModelRef(id, queueActionName(PLUGIN_NAME, id), config);
+  },
+  queuedOperation: (id: string, requestId: string) => {
+    checkModelId(id);
+    return { action: `/background-model/${queueActionName(PLUGIN_NAME, id)}`, id: requestId };
+  },
   embedder: embedderRef,
   reranker: rerankerRef,
 });

@@ -4,16 +4,21 @@
  *
  * @module
  */
+import type { Finetune } from "./finetunes.ts";
 import type { GenkitPluginV2 } from "genkit/plugin";
+import type { CloudflareAIBatches, QueuedOperation } from "./batch/types.ts";
 import type { EmbedConfig } from "./embed/config.ts";
 import type { ModelConfigFor } from "./families.ts";
 import type { CloudflareAIOptions } from "./options.ts";
 import type { EmbedderRef, ModelRef, RerankerRef } from "./refs.ts";
 import type { RerankConfig } from "./rerank/config.ts";
+import type { CloudflareAIRetrieval, RetrievalRefs } from "./vectorize/plugin.ts";
+import type { TextConfig } from "./text/config.ts";
 
 /**
  * The plugin object returned by {@link cloudflareAI}: a Genkit plugin, with
- * `modelRef()` for references whose task this instance alone should know.
+ * `modelRef()` for references whose task this instance alone should know,
+ * and queued batches (`generateBatch()`, `embedBatch()`) over its client.
  *
  * @example
  * ```ts
@@ -27,7 +32,31 @@ import type { RerankConfig } from "./rerank/config.ts";
  * const ai = genkit({ plugins: [workersAI()] });
  * ```
  */
-export type CloudflareAIPlugin = GenkitPlugin & CloudflareAIInstanceRefs;
+export type CloudflareAIPlugin =
+  & GenkitPlugin
+  & CloudflareAIInstanceRefs
+  & CloudflareAIBatches
+  & CloudflareAIAccount
+  & CloudflareAIRetrieval;
+
+/**
+ * What a {@link CloudflareAIPlugin} reads of the account besides models.
+ *
+ * @example
+ * ```ts
+ * import { cloudflareAI, type CloudflareAIAccount } from "@x/cloudflare-ai";
+ *
+ * const account: CloudflareAIAccount = cloudflareAI();
+ * for (const tune of await account.finetunes()) console.log(tune.name, "adapts", tune.model);
+ * ```
+ */
+export interface CloudflareAIAccount {
+  /**
+   * The account's LoRA fine-tunes (`/ai/finetunes`): the names and ids a
+   * text model's `config.lora` takes. Needs the REST API (a binding cannot list them).
+   */
+  finetunes(): Promise<Finetune[]>;
+}
 
 /**
  * Genkit's plugin type (`GenkitPluginV2` of `genkit/plugin`), which every
@@ -98,7 +127,7 @@ export interface CloudflareAIInstanceRefs {
  * });
  * ```
  */
-export interface CloudflareAI {
+export interface CloudflareAI extends RetrievalRefs {
   /** Creates the plugin. Throws at once when no credentials are configured. */
   (options?: CloudflareAIOptions): CloudflareAIPlugin;
   /**
@@ -112,6 +141,50 @@ export interface CloudflareAI {
    * {@link CloudflareAIInstanceRefs.modelRef}.
    */
   model<Id extends string>(id: Id, config?: ModelConfigFor<Id>): ModelRef<ModelConfigFor<Id>>;
+  /**
+   * A reference to the Genkit background model over Workers AI's async batch
+   * queue for a text model whose published definition takes queued requests
+   * (`async_queue`, or a `requests` input). `ai.generate({ model })` queues
+   * one request and returns `{ operation }` at once; `ai.checkOperation()`
+   * polls it once per call until `done`, when `operation.output` is the same
+   * response the synchronous model gives. The operation's id is Cloudflare's
+   * `request_id`. Its action is `cloudflare-ai/queue/<id>`. Throws
+   * `INVALID_ARGUMENT` for a model without the queue.
+   *
+   * @example
+   * ```ts
+   * import { genkit } from "genkit";
+   * import { cloudflareAI } from "@x/cloudflare-ai";
+   *
+   * const ai = genkit({ plugins: [cloudflareAI()] });
+   * const model = cloudflareAI.backgroundModel("@cf/qwen/qwen3-30b-a3b-fp8");
+   * let { operation } = await ai.generate({ model, prompt: "Write a haiku about queues." });
+   * while (!operation!.done) {
+   *   await new Promise((r) => setTimeout(r, 5_000));
+   *   operation = await ai.checkOperation(operation!);
+   * }
+   * console.log(operation!.error?.message ?? operation!.output?.message?.content[0].text);
+   * ```
+   */
+  backgroundModel(id: string, config?: TextConfig): ModelRef<TextConfig>;
+  /**
+   * The operation of a queued request rebuilt from its model and its
+   * `request_id` alone (saved by another process, or before a restart), for
+   * `ai.checkOperation()` in any Genkit instance with the plugin.
+   *
+   * @example
+   * ```ts
+   * import { genkit } from "genkit";
+   * import { cloudflareAI } from "@x/cloudflare-ai";
+   *
+   * const ai = genkit({ plugins: [cloudflareAI()] });
+   * const saved = "768f15b7-1a2b-4c5d-8e9f-0123456789ab"; // operation.id, stored earlier
+   * const op = cloudflareAI.queuedOperation("@cf/qwen/qwen3-30b-a3b-fp8", saved);
+   * const checked = await ai.checkOperation(op);
+   * if (checked.done) console.log(checked.output);
+   * ```
+   */
+  queuedOperation(id: string, requestId: string): QueuedOperation;
   /**
    * A reference to a Workers AI embedding model, for `ai.embed({ embedder })`
    * and `ai.embedMany({ embedder })`, with `info.dimensions` set for the

@@ -11,6 +11,7 @@ import type { ResolvableAction } from "genkit/plugin";
 import type { WorkersAIClient } from "./client/client.ts";
 import type { DownloadPolicy } from "./downloads/policy.ts";
 import type { LiveModel } from "./model_search.ts";
+import type { Transport } from "./request_config.ts";
 
 /** The Genkit action types Workers AI models become. */
 export type ActionKind = "model" | "embedder" | "reranker";
@@ -26,6 +27,8 @@ export interface FamilyContext {
   downloads: DownloadPolicy;
   /** Requests one batched call keeps in flight. */
   concurrency: number;
+  /** How requests travel: through a binding, through AI Gateway. */
+  transport: Transport;
 }
 
 /**

@@ -1,13 +1,18 @@
 /**
  * Option tables: the config keys a model takes, each with its wire name, its
- * type and documented range or values. From one table come the model's
- * config schema (only its own keys, shown in the Developer UI) and the check
- * that refuses anything else before a request. The speech families use it;
- * their models take many flat options of simple types.
+ * type and published range or values. From one table come the model's config
+ * schema (only its own keys, shown in the Developer UI) and the check that
+ * refuses anything else before a request: every family's config goes through
+ * it. {@link publishedOptions} makes a model's table from its published
+ * definition: a family names its config vocabulary once (key, wire name,
+ * description), and a model takes exactly the names its published input
+ * schema has, with the published types, ranges, values and defaults.
  *
  * @module
  */
 import { z } from "genkit";
+import { publishedModel } from "./definitions/mod.ts";
+import type { PublishedParam } from "./definitions/types.ts";
 import { invalidArgument as invalid } from "./errors.ts";
 
 /** One config key of a model. */
@@ -24,6 +29,12 @@ export interface WireOption {
   min?: number;
   /** Largest value of a number. */
   max?: number;
+  /** Whether `min` itself is refused (a published `exclusiveMinimum`). */
+  minExclusive?: boolean;
+  /** Whether `max` itself is refused (a published `exclusiveMaximum`). */
+  maxExclusive?: boolean;
+  /** The value the model uses when the option is not sent, where published. */
+  default?: unknown;
   /** What a string must look like, with how to say so. */
   pattern?: { test: RegExp; means: string };
   /** What it does (shown in the Developer UI). */
@@ -49,12 +60,13 @@ function optionSchema(o: WireOption): z.ZodTypeAny {
     }
     default: {
       let n = o.kind === "int" ? z.number().int() : z.number();
-      if (o.min !== undefined) n = n.min(o.min);
-      if (o.max !== undefined) n = n.max(o.max);
+      if (o.min !== undefined) n = o.minExclusive ? n.gt(o.min) : n.min(o.min);
+      if (o.max !== undefined) n = o.maxExclusive ? n.lt(o.max) : n.max(o.max);
       s = n;
     }
   }
-  return s.describe(o.description).optional();
+  const fallback = o.default === undefined ? "" : ` (default ${JSON.stringify(o.default)})`;
+  return s.describe(`${o.description}${fallback}`).optional();
 }
 
 /** The config schema of a model taking `options`: those keys only, each with its range. */
@@ -75,10 +87,12 @@ function expected(o: WireOption): string {
       return `${o.pattern ? o.pattern.means : "a non-empty string"}, or an array of them`;
     default: {
       const what = o.kind === "int" ? "a whole number" : "a number";
-      if (o.min !== undefined && o.max !== undefined) return `${what} from ${o.min} to ${o.max}`;
-      if (o.min !== undefined) return `${what} of at least ${o.min}`;
-      if (o.max !== undefined) return `${what} of at most ${o.max}`;
-      return what;
+      const low = o.min === undefined ? "" : `${o.minExclusive ? "above" : "at least"} ${o.min}`;
+      const high = o.max === undefined ? "" : `${o.maxExclusive ? "below" : "at most"} ${o.max}`;
+      if (low && high && !o.minExclusive && !o.maxExclusive) {
+        return `${what} from ${o.min} to ${o.max}`;
+      }
+      return [what, [low, high].filter(Boolean).join(" and ")].filter(Boolean).join(" ");
     }
   }
 }
@@ -98,7 +112,8 @@ function valid(o: WireOption, v: unknown): boolean {
     default:
       return typeof v === "number" && Number.isFinite(v) &&
         (o.kind !== "int" || Number.isInteger(v)) &&
-        (o.min === undefined || v >= o.min) && (o.max === undefined || v <= o.max);
+        (o.min === undefined || (o.minExclusive ? v > o.min : v >= o.min)) &&
+        (o.max === undefined || (o.maxExclusive ? v < o.max : v <= o.max));
   }
 }
 
@@ -179,4 +194,55 @@ export function wireValues(
     out[o.wire] = value;
   }
   return out;
+}
+
+/** A config key of a family: the wire name it is sent as, and what it does. */
+export interface OptionName {
+  /** The camelCase config key. */
+  key: string;
+  /** The name of the field in the published input schema (and on the wire). */
+  wire: string;
+  /** What it does (shown in the Developer UI). */
+  description: string;
+  /** What a string must look like, with how to say so. */
+  pattern?: { test: RegExp; means: string };
+}
+
+/** The {@link WireOption} of a published scalar parameter. */
+export function fromPublished(name: OptionName, p: PublishedParam): WireOption {
+  const base = { key: name.key, wire: name.wire, description: name.description };
+  const fallback = p.default === undefined || p.default === null ? {} : { default: p.default };
+  if (p.enum && p.enum.every((v) => typeof v === "string")) {
+    return { ...base, ...fallback, kind: "enum", values: p.enum as string[] };
+  }
+  if (p.type === "boolean") return { ...base, ...fallback, kind: "boolean" };
+  if (p.type === "string") {
+    return {
+      ...base,
+      ...fallback,
+      kind: "string",
+      ...(name.pattern ? { pattern: name.pattern } : {}),
+    };
+  }
+  const o: WireOption = { ...base, ...fallback, kind: p.type === "integer" ? "int" : "number" };
+  if (p.exclusiveMinimum !== undefined) {
+    Object.assign(o, { min: p.exclusiveMinimum, minExclusive: true });
+  } else if (p.minimum !== undefined) o.min = p.minimum;
+  if (p.exclusiveMaximum !== undefined) {
+    Object.assign(o, { max: p.exclusiveMaximum, maxExclusive: true });
+  } else if (p.maximum !== undefined) o.max = p.maximum;
+  return o;
+}
+
+/**
+ * The options model `id` takes: those of its family's `names` whose wire
+ * name its published input schema has, with the published type, range,
+ * values and default, in the order of `names`. An id with no published
+ * definition takes none of them (its family says what it takes instead).
+ */
+export function publishedOptions(id: string, names: readonly OptionName[]): WireOption[] {
+  const params = publishedModel(id)?.params ?? {};
+  return names.flatMap((
+    n,
+  ) => (Object.hasOwn(params, n.wire) ? [fromPublished(n, params[n.wire])] : []));
 }

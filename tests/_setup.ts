@@ -29,6 +29,19 @@ export async function setup(
   return { emu, ai, [Symbol.asyncDispose]: () => emu.close() };
 }
 
+/** The request config every model takes beside its own (src/request_config.ts). */
+export const REQUEST_KEYS: readonly string[] = [
+  "sessionAffinity",
+  "rejectIfBusy",
+  "tags",
+  "gateway",
+];
+
+/** A config schema's properties without the request config every model takes. */
+export function ownProperties<T>(properties: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(properties).filter(([k]) => !REQUEST_KEYS.includes(k)));
+}
+
 /** Model requests the emulator received (auth and catalog calls excluded). */
 export function modelRequests(emu: Emulator) {
   return emu.requests.filter((r) => r.route === "run" || r.route === "gateway");

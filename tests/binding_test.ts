@@ -46,7 +46,7 @@ Deno.test("with a Workers AI binding, no account or token is needed and generate
   assert.equal(calls[0].model, LLAMA);
   assert.deepEqual(
     { ...(calls[0].options.gateway as object) },
-    { id: "gw", skipCache: true, cacheTtl: 60, cacheKey: undefined, metadata: undefined },
+    { id: "gw", skipCache: true, cacheTtl: 60 },
   );
   assert.ok(calls[0].options.signal instanceof AbortSignal);
 

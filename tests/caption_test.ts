@@ -1,9 +1,10 @@
 // Image-to-text: LLaVA and Moondream through genkit(), over REST and a binding.
 import assert from "node:assert/strict";
-import { cloudflareAI } from "../mod.ts";
+import { cloudflareAI, type LocatedObject, type LocatedPoint } from "../mod.ts";
 import { startEmulator } from "../src/testing/mod.ts";
 import { bindingApp, dataUrlOf, mediaHost, PNG_BYTES, PNG_URL, pngHeader, wav } from "./_tasks.ts";
 import { failure, modelRequests, setup } from "./_setup.ts";
+import { publishedFile } from "./_published.ts";
 
 const LLAVA = "@cf/llava-hf/llava-1.5-7b-hf";
 const MOONDREAM = "@cf/moondream/moondream3.1-9B-A2B";
@@ -93,6 +94,53 @@ Deno.test("Moondream captions an image without a question, at the length asked; 
   assert.equal(cut.finishReason, "length");
 });
 
+Deno.test("Moondream's detect task: the prompt's text is its target, the boxes a data part", async () => {
+  await using app = await setup();
+  const res = await app.ai.generate({
+    model: cloudflareAI.model(MOONDREAM, { task: "detect", maxObjects: 2 }),
+    prompt: [{ text: "cat" }, { media: { url: PNG_URL } }],
+  });
+  assert.deepEqual(modelRequests(app.emu)[0].body, {
+    task: "detect",
+    image: PNG_URL,
+    target: "cat",
+    max_objects: 2,
+    stream: false,
+  });
+  const found = res.output as LocatedObject[];
+  const objects = (res.custom as { objects: Record<string, number>[] }).objects;
+  assert.ok(found.length >= 1 && found.length <= 2);
+  assert.deepEqual(
+    found,
+    objects.map((o) => ({
+      label: "cat",
+      box: { xmin: o.x_min, ymin: o.y_min, xmax: o.x_max, ymax: o.y_max },
+    })),
+  );
+  assert.equal(res.text, `${found.length} × cat`);
+});
+
+Deno.test("Moondream's point task: points as a data part; without text, its published default target", async () => {
+  await using app = await setup();
+  const res = await app.ai.generate({
+    model: cloudflareAI.model(MOONDREAM),
+    prompt: [{ media: { url: PNG_URL } }],
+    config: { task: "point" },
+    output: { format: "json" },
+  });
+  const sent = modelRequests(app.emu)[0].body as Record<string, unknown>;
+  assert.deepEqual(sent, { task: "point", image: PNG_URL, stream: false });
+  const target = publishedFile(MOONDREAM).schema!.input.properties as Record<
+    string,
+    { default?: unknown }
+  >;
+  const points = res.output as LocatedPoint[];
+  const raw = (res.custom as { points: { x: number; y: number }[] }).points;
+  assert.ok(points.length >= 1);
+  assert.deepEqual(points, raw.map(({ x, y }) => ({ label: target.target.default, x, y })));
+  assert.equal(res.text, `${points.length} × ${target.target.default}`);
+});
+
 Deno.test("a remote image is downloaded and sent to Moondream as a data URI, not as its URL", async () => {
   const host = mediaHost({ "dog.png": [PNG_BYTES, "image/png"] });
   await using app = await setup({ fetch: host.fetch });
@@ -137,31 +185,52 @@ Deno.test("an image-to-text request or config the model cannot take is refused b
       { prompt: [{ media: { url: dataUrlOf(wav(0.1, 0), "audio/wav") } }] },
       /the media part is audio\/wav/,
     ],
-    [LLAVA, { prompt: [image], config: { topP: 1.5 } }, /topP = 1\.5 .*from 0 to 1/],
+    // LLaVA's published fields have types and no ranges (max_tokens an integer, the rest numbers).
+    [LLAVA, { prompt: [image], config: { topP: "high" } }, /topP = "high" .*a number/],
     [
       LLAVA,
-      { prompt: [image], config: { maxOutputTokens: 0 } },
-      /maxOutputTokens = 0 .*at least 1/,
+      { prompt: [image], config: { maxOutputTokens: 1.5 } },
+      /maxOutputTokens = 1\.5 .*whole number/,
     ],
-    [LLAVA, { prompt: [image], config: { seed: 1.5 } }, /seed = 1\.5 .*whole number/],
     [
       LLAVA,
       { prompt: [image], config: { captionLength: "short" } },
-      /captionLength is not supported/,
+      /captionLength is not supported .*captionLength is taken by @cf\/moondream/,
     ],
     [LLAVA, { prompt: [image], config: { max_tokens: 10 } }, /max_tokens is not supported/],
     [MOONDREAM, { prompt: [image], config: { temperature: 3 } }, /temperature = 3 .*from 0 to 2/],
-    [MOONDREAM, { prompt: [image], config: { maxOutputTokens: 4096 } }, /from 1 to 2048/],
-    [MOONDREAM, { prompt: [image], config: { topK: 5 } }, /topK is not supported/],
+    [MOONDREAM, { prompt: [image], config: { maxOutputTokens: 28673 } }, /from 1 to 28672/],
+    [MOONDREAM, { prompt: [image], config: { maxObjects: 501 } }, /from 1 to 500/],
+    [MOONDREAM, { prompt: [image], config: { task: "segment" } }, /task = "segment" .*"detect"/],
+    [
+      MOONDREAM,
+      { prompt: [image], config: { topK: 5 } },
+      /topK is not supported .*taken by @cf\/llava/,
+    ],
     [
       MOONDREAM,
       { prompt: [question, image], config: { captionLength: "short" } },
-      /captionLength applies to .*captions/,
+      /captionLength applies to .*caption task, and this request is a query/,
     ],
     [
       MOONDREAM,
       { prompt: [image], config: { reasoning: false } },
-      /reasoning applies to .*question/,
+      /reasoning applies to .*query task, and this request is a caption/,
+    ],
+    [
+      MOONDREAM,
+      { prompt: [question, image], config: { maxObjects: 3 } },
+      /maxObjects applies to .*point and detect tasks/,
+    ],
+    [
+      MOONDREAM,
+      { prompt: [question, image], config: { task: "caption" } },
+      /writes a caption from the image alone: remove the text/,
+    ],
+    [
+      MOONDREAM,
+      { prompt: [question, image], output: { format: "json" } },
+      /answers its query task with text/,
     ],
   ];
   for (const [id, request, message] of cases) {

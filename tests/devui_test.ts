@@ -39,10 +39,21 @@ const SAMPLES: Record<string, unknown> = {
   "Object Detection": user({ media: { url: PNG_URL, contentType: "image/png" } }),
   "Image-to-Text": user({ text: "What colour is it?" }, { media: { url: PNG_URL } }),
   "Voice Activity Detection": user({ media: { url: WAV_URL, contentType: "audio/wav" } }),
+  // Clef claims its models by id (their published task is text generation's): by family name.
+  clef: {
+    ...user({ text: "Win a free cruise! Reply with your bank details." }),
+    output: {
+      format: "json",
+      schema: {
+        type: "object",
+        properties: { spam: { type: "boolean", description: "Is this message spam?" } },
+      },
+    },
+  },
 };
 
 function sampleFor(family: TaskFamily): unknown {
-  const key = family.actionType === "reranker" ? "reranker" : family.tasks[0];
+  const key = family.actionType === "reranker" ? "reranker" : family.tasks[0] ?? family.name;
   const sample = SAMPLES[key];
   assert.ok(sample, `add a Developer UI sample request for the ${family.name} family (${key})`);
   return sample;
@@ -96,10 +107,11 @@ Deno.test({
       return url !== "";
     }, 30_000);
     const actions = await (await fetch(`${url}/api/actions`)).json() as Record<string, ActionInfo>;
-    const llama = actions["/model/cloudflare-ai/@cf/meta/llama-3.3-70b-instruct-fp8-fast"];
-    assert.ok(llama, "the model is listed");
-    const model = llama.metadata!.model!;
-    assert.match(model.label, /Llama 3.3 70B/);
+    // qwen3-30b publishes function calling, response_format, temperature 0..5, top_p ..1.
+    const qwen = actions["/model/cloudflare-ai/@cf/qwen/qwen3-30b-a3b-fp8"];
+    assert.ok(qwen, "the model is listed");
+    const model = qwen.metadata!.model!;
+    assert.match(model.label, /Qwen3 30B/);
     assert.equal(model.supports.tools, true);
     assert.equal(model.supports.constrained, "no-tools");
     const schema = model.customOptions as { properties: Record<string, { maximum?: number }> };

@@ -4,10 +4,13 @@ import { cloudflareAI } from "../mod.ts";
 import { EMBEDDING_MODELS } from "../src/models.ts";
 import type { RecordedRequest } from "../src/testing/mod.ts";
 import { eventually, failure, modelRequests, setup } from "./_setup.ts";
+import { idsOfTask, inputProperties, publishedFile } from "./_published.ts";
 
 const BGE_BASE = "@cf/baai/bge-base-en-v1.5";
 const QWEN3 = "@cf/qwen/qwen3-embedding-0.6b";
 const GEMMA = "@cf/google/embeddinggemma-300m";
+const OMNI = "@cf/baai/omni-bge-base-en-v1.5";
+const BGE_M3 = "@cf/baai/bge-m3";
 
 const passages = (n: number) =>
   Array.from({ length: n }, (_, i) => `passage ${i} about topic ${i % 7} and item ${i * 13}`);
@@ -65,19 +68,29 @@ function observedFetch(
   return { fetch: observed, sent };
 }
 
-Deno.test("every catalog embedder returns vectors of its true dimensions, as its info says", async () => {
-  await using app = await setup();
-  const expected: Record<string, number> = {
-    "@cf/baai/bge-small-en-v1.5": 384,
-    "@cf/baai/bge-base-en-v1.5": 768,
-    "@cf/baai/bge-large-en-v1.5": 1024,
-    "@cf/baai/bge-m3": 1024,
-    "@cf/google/embeddinggemma-300m": 768,
-    "@cf/qwen/qwen3-embedding-0.6b": 1024,
-    "@cf/pfnet/plamo-embedding-1b": 2048,
+/**
+ * The vector length of each published embedding model: its published
+ * output_dimensions, or, where it publishes none, its model card's.
+ */
+function dimensionsOf(id: string): number {
+  const published = publishedFile(id).properties.output_dimensions;
+  if (typeof published === "number") return published;
+  const cards: Record<string, number> = {
+    "@cf/baai/bge-m3": 1024, // BAAI/bge-m3
+    "@cf/google/embeddinggemma-300m": 768, // google/embeddinggemma-300m
+    "@cf/qwen/qwen3-embedding-0.6b": 1024, // Qwen/Qwen3-Embedding-0.6B
+    "@cf/pfnet/plamo-embedding-1b": 2048, // pfnet/plamo-embedding-1b
   };
-  assert.deepEqual(EMBEDDING_MODELS.map((m) => m.id).sort(), Object.keys(expected).sort());
-  for (const [id, dims] of Object.entries(expected)) {
+  return cards[id];
+}
+
+Deno.test("every published embedding model is served, with vectors of its true dimensions, as its info says", async () => {
+  await using app = await setup();
+  const ids = idsOfTask("Text Embeddings");
+  assert.deepEqual(EMBEDDING_MODELS.map((m) => m.id).sort(), ids);
+  for (const id of ids) {
+    const dims = dimensionsOf(id);
+    assert.ok(dims > 0, id);
     const ref = cloudflareAI.embedder(id);
     assert.equal(ref.name, `cloudflare-ai/${id}`);
     assert.equal(ref.info?.dimensions, dims, id);
@@ -90,13 +103,29 @@ Deno.test("every catalog embedder returns vectors of its true dimensions, as its
     assert.ok(Math.abs(norm - 1) < 1e-6, `${id} returns unit vectors`);
   }
   const runs = modelRequests(app.emu);
-  assert.equal(runs.length, 14);
-  assert.deepEqual(runs[0].body, { text: ["Hello, Ada"] });
+  assert.equal(runs.length, 2 * ids.length);
+  assert.deepEqual(runs.find((r) => r.model === BGE_BASE)?.body, { text: ["Hello, Ada"] });
   assert.deepEqual(
     runs.find((r) => r.model === QWEN3)?.body,
     { documents: ["Hello, Ada"] },
     "qwen3 embeds documents by default",
   );
+  // bge-m3 embeds through its published `text` form (its `query` + `contexts` form reranks).
+  assert.ok(inputProperties(BGE_M3).text);
+  assert.deepEqual(runs.find((r) => r.model === BGE_M3)?.body, { text: ["Hello, Ada"] });
+});
+
+Deno.test("each embedder's batch is the maxItems its published text arrays have (100 where none), its input limit the published one", () => {
+  for (const m of EMBEDDING_MODELS) {
+    const props = inputProperties(m.id);
+    const field = m.fields === "queries-documents" ? "documents" : m.fields;
+    const arrays = ((props[field]?.oneOf ?? [props[field]]) as Record<string, unknown>[])
+      .filter((b) => b?.type === "array");
+    const published = arrays.map((b) => b.maxItems).find((n) => typeof n === "number");
+    assert.equal(m.batchLimit, published ?? 100, m.id);
+    const facts = publishedFile(m.id).properties;
+    assert.equal(m.maxInputTokens, facts.max_input_tokens ?? facts.context_window, m.id);
+  }
 });
 
 Deno.test("equal texts give equal vectors and the action is reachable by name", async () => {
@@ -110,15 +139,16 @@ Deno.test("equal texts give equal vectors and the action is reachable by name", 
   assert.notDeepEqual(b.embedding, c.embedding);
 });
 
-Deno.test("pooling is sent to bge-*-en models, from the call's options and from the reference in ai.embed", async () => {
+Deno.test("pooling is sent to the models that publish it, from the call's options and from the reference", async () => {
   await using app = await setup();
-  const [mean] = await app.ai.embed({ embedder: cloudflareAI.embedder(BGE_BASE), content: "x y" });
+  assert.deepEqual(inputProperties(OMNI).pooling?.enum, ["mean", "cls"]);
+  const [mean] = await app.ai.embed({ embedder: cloudflareAI.embedder(OMNI), content: "x y" });
   const [cls] = await app.ai.embed({
-    embedder: cloudflareAI.embedder(BGE_BASE, { pooling: "cls" }),
+    embedder: cloudflareAI.embedder(OMNI, { pooling: "cls" }),
     content: "x y",
   });
   await app.ai.embedMany({
-    embedder: cloudflareAI.embedder(BGE_BASE),
+    embedder: cloudflareAI.embedder(OMNI),
     content: ["a", "b"],
     options: { pooling: "cls" },
   });
@@ -129,6 +159,10 @@ Deno.test("pooling is sent to bge-*-en models, from the call's options and from 
     { text: ["a", "b"], pooling: "cls" },
   ]);
   assert.notDeepEqual(mean.embedding, cls.embedding, "cls pooling gives other vectors");
+  // Every model whose published input has pooling takes it; no other does.
+  for (const m of EMBEDDING_MODELS) {
+    assert.equal(m.pooling, inputProperties(m.id).pooling !== undefined, m.id);
+  }
 });
 
 Deno.test("qwen3-embedding: inputType and instruction map to queries, documents and instruction", async () => {
@@ -177,15 +211,28 @@ Deno.test("qwen3-embedding is sent at most 32 texts per request, in order", asyn
 Deno.test("config a model does not take is refused with INVALID_ARGUMENT before any request", async () => {
   await using app = await setup();
   const cases: [string, Record<string, unknown>, RegExp][] = [
-    [GEMMA, { pooling: "cls" }, /pooling is not supported by @cf\/google\/embeddinggemma-300m/],
-    [BGE_BASE, { pooling: "max" }, /pooling .* must be "mean" or "cls"/],
-    [BGE_BASE, { inputType: "query" }, /inputType is not supported.*takes only pooling/],
+    [
+      GEMMA,
+      { pooling: "cls" },
+      /pooling is not supported by @cf\/google\/embeddinggemma-300m: it takes no config options; pooling is taken by @cf\/baai\/bge-small-en-v1\.5, .*omni-bge-base-en-v1\.5/,
+    ],
+    [BGE_BASE, { pooling: "max" }, /pooling = "max" is not valid .*one of "mean", "cls"/],
+    [
+      OMNI,
+      { inputType: "query" },
+      /inputType is not supported.*it takes pooling; inputType is taken by @cf\/qwen/,
+    ],
     [QWEN3, { pooling: "mean" }, /pooling is not supported/],
-    [QWEN3, { inputType: "questions" }, /inputType .* must be "query" or "document"/],
+    [QWEN3, { inputType: "questions" }, /inputType = "questions" .*one of "query", "document"/],
     [QWEN3, { instruction: "Find it" }, /instruction .* applies to queries only/],
-    [QWEN3, { inputType: "query", instruction: "" }, /instruction .* non-empty string/],
-    ["@cf/baai/bge-m3", { truncateInputs: "yes" }, /truncateInputs .* true or false/],
-    [GEMMA, { dimensions: 256 }, /dimensions is not supported.*takes no config options/],
+    [QWEN3, { inputType: "query", instruction: "" }, /instruction = "" .*non-empty string/],
+    [BGE_M3, { truncateInputs: "yes" }, /truncateInputs = "yes" .*true or false/],
+    [
+      BGE_BASE,
+      { truncateInputs: true },
+      /truncateInputs is not supported .*taken by @cf\/baai\/bge-m3/,
+    ],
+    [GEMMA, { dimensions: 256 }, /dimensions is not supported.*takes no config options\. Remove/],
   ];
   for (const [id, options, message] of cases) {
     const e = await failure(() =>
@@ -225,8 +272,9 @@ Deno.test("an empty text or a non-text document is refused before any request", 
 });
 
 Deno.test("1,000 documents with shuffled delays come back in order, in requests of at most 100, never more than embedConcurrency in flight", async () => {
-  // Batches answer out of order: each one's delay comes from a shuffled table.
-  const delays = [45, 0, 30, 10, 40, 5, 25, 15, 35, 20];
+  // Batches answer out of order: each one's delay comes from a shuffled table. No delay is
+  // short, so that four requests are in flight at once even on a loaded machine.
+  const delays = [180, 60, 120, 80, 160, 70, 110, 90, 140, 100];
   const observed = observedFetch();
   let app = await setup(
     { fetch: observed.fetch },

@@ -244,6 +244,8 @@ Deno.test("TextModelId names exactly the text catalog, and references are typed 
     "@cf/deepseek-ai/deepseek-v4-flash-0731": true,
     "@cf/deepseek-ai/deepseek-v4-pro-0813": true,
     "@cf/qwen/qwen3.8-27b": true,
+    "@cf/swiss-ai/apertus-v1.5-8b": true,
+    "@cf/utter-project/eurollm-9b-it": true,
   };
   assert.deepEqual(Object.keys(TEXT_IDS).sort(), Object.keys(listed).sort());
   const qwen: ModelRef<TextConfig> = cloudflareAI.model("@cf/qwen/qwen3-30b-a3b-fp8", {

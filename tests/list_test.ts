@@ -20,6 +20,10 @@ function searchFetch(options: { fail?: boolean } = {}): typeof fetch {
     url.searchParams.set("per_page", "10");
     const res = await fetch(url, init);
     const body = await res.json();
+    // The deprecated entry added below stands for the emulator's own, on whatever page it is.
+    body.result = body.result.filter((m: { name: string }) =>
+      m.name !== "@cf/meta/llama-3.2-3b-instruct"
+    );
     if (url.searchParams.get("page") === "1") {
       body.result.push(
         {

@@ -165,18 +165,20 @@ Deno.test({
     install.catch(() => {}); // awaited below; a failing step before must not leave it unhandled
 
     await t.step("package.json: exports (types first), peer genkit, bin, files", () => {
-      const range = (name: string) => config.imports[name].replace(/^npm:[^@]+@/, "");
+      const range = (name: string) => config.imports[name].replace(/^npm:(@[^/]+\/)?[^@]+@/, "");
       assert.equal(manifest.name, "@x/cloudflare-ai");
       assert.equal(manifest.version, config.version);
       assert.equal(manifest.type, "module");
       assert.equal(manifest.license, "Apache-2.0");
       assert.deepEqual(manifest.engines, { node: ">=20" });
       assert.deepEqual(manifest.peerDependencies, { genkit: range("genkit") });
+      // The emulator (./testing) judges requests with @cfworker/json-schema.
       assert.deepEqual(manifest.dependencies, {
+        "@cfworker/json-schema": range("@cfworker/json-schema"),
         "eventsource-parser": range("eventsource-parser"),
       });
       const exports = manifest.exports as Record<string, Record<string, string>>;
-      for (const key of [".", "./testing", "./emulator"]) {
+      for (const key of [".", "./models", "./testing", "./emulator"]) {
         assert.deepEqual(Object.keys(exports[key]), ["types", "default"], key);
       }
       assert.deepEqual(manifest.bin, { [BIN_NAME]: `bin/${BIN_NAME}.js` });

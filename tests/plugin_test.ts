@@ -14,10 +14,10 @@ Deno.test("an out-of-range config value is refused before any request, naming fi
   assert.equal(e.status, "INVALID_ARGUMENT");
   assert.match(e.message, /temperature/);
   assert.match(e.message, /from 0 to 5/);
-  // llama-3.3 narrows top_p to 0.001..1 where others take 0..2.
+  // qwen3-30b's published definition narrows top_p to 0.001..1 where others take 0..2.
   const e2 = await failure(() =>
     app.ai.generate({
-      model: cloudflareAI.model("@cf/meta/llama-3.3-70b-instruct-fp8-fast"),
+      model: cloudflareAI.model("@cf/qwen/qwen3-30b-a3b-fp8"),
       prompt: "Hi",
       config: { topP: 1.5 },
     })
@@ -25,7 +25,8 @@ Deno.test("an out-of-range config value is refused before any request, naming fi
   assert.match(e2.message, /topP.*0\.001 to 1/);
   const e3 = await failure(() =>
     app.ai.generate({
-      model: cloudflareAI.model("@cf/openai/gpt-oss-20b"),
+      // glm-4.7-flash's published input has no top_k.
+      model: cloudflareAI.model("@cf/zai-org/glm-4.7-flash"),
       prompt: "Hi",
       config: { topK: 5 },
     })
@@ -155,8 +156,8 @@ Deno.test("config.apiKey is refused before any request: Genkit would record it i
 });
 
 Deno.test("model refs carry info and the config schema", () => {
-  const ref = cloudflareAI.model("@cf/meta/llama-4-scout-17b-16e-instruct", { temperature: 0.2 });
-  assert.equal(ref.name, "cloudflare-ai/@cf/meta/llama-4-scout-17b-16e-instruct");
+  const ref = cloudflareAI.model("@cf/google/gemma-4-26b-a4b-it", { temperature: 0.2 });
+  assert.equal(ref.name, "cloudflare-ai/@cf/google/gemma-4-26b-a4b-it");
   assert.equal(ref.info?.supports?.media, true);
   assert.equal(ref.info?.supports?.tools, true);
   assert.deepEqual(ref.config, { temperature: 0.2 });

@@ -3,6 +3,7 @@ import { Document } from "genkit";
 import { cloudflareAI } from "../mod.ts";
 import { RERANKER_MODELS } from "../src/models.ts";
 import { failure, modelRequests, setup } from "./_setup.ts";
+import { inputProperties, PUBLISHED_FILES, publishedFile } from "./_published.ts";
 
 const RERANKER = "@cf/baai/bge-reranker-base";
 const BGE_M3 = "@cf/baai/bge-m3";
@@ -68,6 +69,10 @@ Deno.test("topK is sent as top_k and keeps only the best documents", async () =>
 
 Deno.test("bge-m3 reranks in its query + contexts mode; topK is applied by the plugin", async () => {
   await using app = await setup();
+  // Its published input has a query, contexts and truncate_inputs, and no top_k.
+  const published = inputProperties(BGE_M3);
+  assert.ok(published.query && published.contexts && published.truncate_inputs);
+  assert.equal(published.top_k, undefined);
   const ranked = await app.ai.rerank({
     reranker: cloudflareAI.reranker(BGE_M3),
     query: QUERY,
@@ -112,21 +117,22 @@ Deno.test("an empty query, an empty or non-text document and bad options are ref
       { reranker, query: QUERY, documents: [DOCS[0], image] },
       /documents\[1\] .* media \(image\/png\)/,
     ],
+    // top_k is published as an integer of at least 1.
     [
       { reranker, query: QUERY, documents: DOCS, options: { topK: 0 } },
-      /topK .* whole number >= 1/,
+      /topK = 0 is not valid .*whole number at least 1/,
     ],
     [
       { reranker, query: QUERY, documents: DOCS, options: { topK: 1.5 } },
-      /topK .* whole number >= 1/,
+      /topK = 1\.5 is not valid .*whole number at least 1/,
     ],
     [
       { reranker, query: QUERY, documents: DOCS, options: { k: 2 } },
-      /k is not supported.*Use topK/,
+      /k is not supported.*use topK/,
     ],
     [
       { reranker, query: QUERY, documents: DOCS, options: { truncateInputs: true } },
-      /truncateInputs is not supported by @cf\/baai\/bge-reranker-base/,
+      /truncateInputs is not supported by @cf\/baai\/bge-reranker-base: it takes topK; truncateInputs is taken by @cf\/baai\/bge-m3/,
     ],
   ];
   for (const [params, message] of cases) {
@@ -140,7 +146,15 @@ Deno.test("an empty query, an empty or non-text document and bad options are ref
 
 Deno.test("only rerankers are rerankers: text and embedding-only ids are refused", async () => {
   await using app = await setup();
-  assert.deepEqual(RERANKER_MODELS.map((m) => m.id), [RERANKER, BGE_M3]);
+  // The rerankers: the published definitions whose input has a query and contexts.
+  const published = [...PUBLISHED_FILES.keys()].filter((id) => {
+    const props = inputProperties(id);
+    return props.query !== undefined && props.contexts !== undefined;
+  });
+  assert.deepEqual(RERANKER_MODELS.map((m) => m.id).sort(), published.sort());
+  for (const m of RERANKER_MODELS) {
+    assert.equal(m.topK, inputProperties(m.id).top_k !== undefined, m.id);
+  }
   assert.throws(() => cloudflareAI.reranker("@cf/baai/bge-base-en-v1.5"), /is not a reranker/);
   assert.throws(
     () => cloudflareAI.reranker("@cf/meta/llama-3.1-8b-instruct-fast"),
@@ -173,10 +187,19 @@ Deno.test("list() shows every embedder with its dimensions and every reranker wi
   const plugin = cloudflareAI({ accountId: "a", apiToken: "t" });
   const listed = await plugin.list!();
   const byKey = new Map(listed.map((m) => [`/${m.actionType}/${m.name}`, m]));
-  const base = byKey.get("/embedder/cloudflare-ai/@cf/baai/bge-base-en-v1.5");
-  assert.equal(base?.metadata?.embedder?.dimensions, 768);
+  const BGE_BASE = "@cf/baai/bge-base-en-v1.5";
+  const base = byKey.get(`/embedder/cloudflare-ai/${BGE_BASE}`);
+  assert.equal(
+    base?.metadata?.embedder?.dimensions,
+    publishedFile(BGE_BASE).properties.output_dimensions,
+  );
   assert.deepEqual(
     Object.keys(base?.metadata?.embedder?.customOptions?.properties ?? {}),
+    inputProperties(BGE_BASE).pooling ? ["pooling"] : [],
+  );
+  const omni = byKey.get("/embedder/cloudflare-ai/@cf/baai/omni-bge-base-en-v1.5");
+  assert.deepEqual(
+    Object.keys(omni?.metadata?.embedder?.customOptions?.properties ?? {}),
     ["pooling"],
   );
   const qwen = byKey.get("/embedder/cloudflare-ai/@cf/qwen/qwen3-embedding-0.6b");

@@ -116,7 +116,7 @@ Deno.test("option values are checked when the plugin is made", () => {
     }],
     ["gateway.metadata", { gateway: { id: "gw", metadata: { a: { nested: true } } } }],
     ["gateway.baseUrl", { gateway: { id: "gw", baseUrl: "javascript:alert(1)" } }],
-    ["gateway has no option", { gateway: { id: "gw", cache: 60 } }],
+    ["gateway.cache is not an AI Gateway control", { gateway: { id: "gw", cache: 60 } }],
     ["apiToken", { apiToken: "tok\r\nX-Evil: 1" }],
     ["maxRetries", { maxRetries: 11 }],
     ["maxRetries", { maxRetries: -1 }],

@@ -5,7 +5,7 @@ import { spokenText } from "../src/testing/audio_read.ts";
 import { startEmulator } from "../src/testing/mod.ts";
 import { TEST_ONLY } from "../src/speech/family.ts";
 import { audioBinding } from "./_audio_binding.ts";
-import { failure, modelRequests, setup } from "./_setup.ts";
+import { failure, modelRequests, ownProperties, setup } from "./_setup.ts";
 
 const MELO = "@cf/myshell-ai/melotts";
 const AURA_1 = "@cf/deepgram/aura-1";
@@ -139,11 +139,13 @@ Deno.test("voices, settings and prompts a model does not take are refused, namin
     [AURA_1, { prompt: SAID, config: { encoding: "mulaw", sampleRate: 24000 } }, /8000, 16000/],
     [AURA_1, { prompt: SAID, config: { encoding: "aac", bitRate: 200000 } }, /4000 to 192000/],
     [AURA_1, { prompt: SAID, config: { encoding: "linear16", bitRate: 32000 } }, /has no bit rate/],
+    // The published sample_rate is any number: Deepgram's rates per encoding decide.
     [
       AURA_1,
-      { prompt: SAID, config: { sampleRate: 7999.5 } },
-      /sampleRate = 7999.5 .* whole number/,
+      { prompt: SAID, config: { encoding: "linear16", sampleRate: 7999.5 } },
+      /sampleRate 7999.5 does not go with encoding linear16.*takes 8000, 16000, 24000/,
     ],
+    [AURA_1, { prompt: SAID, config: { sampleRate: "8000" } }, /sampleRate = "8000" .* a number/],
     [AURA_1, { prompt: "   " }, /needs text to speak/],
     [
       AURA_1,
@@ -190,7 +192,9 @@ Deno.test("text-to-speech models declare media out, and each lists only its own 
   const keys = async (id: string) => {
     const action = await app.ai.registry.lookupAction(`/model/cloudflare-ai/${id}`);
     const model = action!.__action.metadata?.model as { customOptions?: { properties?: object } };
-    return Object.keys(model.customOptions?.properties ?? {}).sort();
+    return Object.keys(
+      ownProperties((model.customOptions?.properties ?? {}) as Record<string, unknown>),
+    ).sort();
   };
   assert.deepEqual(await keys(MELO), ["lang"]);
   assert.deepEqual(await keys(AURA_ES), [

@@ -13,8 +13,8 @@ const EXPECTED = { name: "name-value", age: 1, tags: ["tags-value"] };
 Deno.test("JSON output uses each model's own mechanism, and each answer form is read", async () => {
   await using app = await setup();
   const cases: [string, (body: Record<string, unknown>) => void][] = [
-    // response_format with a bare schema; llama-3.3 answers a JSON string.
-    ["@cf/meta/llama-3.3-70b-instruct-fp8-fast", (body) => {
+    // response_format with a bare schema, as granite's published input takes it.
+    ["@cf/ibm-granite/granite-4.0-h-micro", (body) => {
       const rf = body.response_format as { type: string; json_schema: Record<string, unknown> };
       assert.equal(rf.type, "json_schema");
       assert.equal(rf.json_schema.type, "object");
@@ -31,7 +31,7 @@ Deno.test("JSON output uses each model's own mechanism, and each answer form is 
       assert.ok(!("response_format" in body));
     }],
     // The OpenAI envelope, answered in message.content.
-    ["@cf/openai/gpt-oss-120b", (body) => {
+    ["@cf/zai-org/glm-5.3", (body) => {
       const rf = body.response_format as { json_schema: { name: string; schema: unknown } };
       assert.equal(rf.json_schema.name, "output");
       assert.equal((rf.json_schema.schema as { type: string }).type, "object");
@@ -61,7 +61,8 @@ Deno.test("a JSON-mode answer that is a number is accepted", async () => {
 
 Deno.test("models without JSON mode get Genkit's schema instructions instead", async () => {
   await using app = await setup();
-  const id = "@cf/ibm-granite/granite-4.0-h-micro";
+  // The published Messages input of llama-3.2-1b has neither response_format nor guided_json.
+  const id = "@cf/meta/llama-3.2-1b-instruct";
   assert.equal(cloudflareAI.model(id).info?.supports?.constrained, "none");
   await app.ai.generate({
     model: cloudflareAI.model(id),
@@ -76,7 +77,7 @@ Deno.test("models without JSON mode get Genkit's schema instructions instead", a
 Deno.test("streaming with a schema falls back to instructions and still yields partial output", async () => {
   await using app = await setup();
   const { stream, response } = app.ai.generateStream({
-    model: cloudflareAI.model("@cf/meta/llama-3.3-70b-instruct-fp8-fast"),
+    model: cloudflareAI.model("@cf/meta/llama-4-scout-17b-16e-instruct"),
     prompt: '{"name": "Ada", "age": 36, "tags": ["math"]}',
     output: { schema: Person },
   });
@@ -96,7 +97,7 @@ Deno.test('"JSON Mode couldn\'t be met" becomes a clear error', async () => {
   app.emu.fault({ status: 400, code: 5006, message: "AiError: JSON Mode couldn't be met" });
   const e = await failure(() =>
     app.ai.generate({
-      model: cloudflareAI.model("@cf/meta/llama-3.3-70b-instruct-fp8-fast"),
+      model: cloudflareAI.model("@cf/meta/llama-4-scout-17b-16e-instruct"),
       prompt: "Make up a person",
       output: { schema: Person },
     })

@@ -14,10 +14,15 @@ import {
 } from "../src/models.ts";
 import { type Emulator, startEmulator } from "../src/testing/mod.ts";
 import { modelRequests } from "./_setup.ts";
+import { inputProperties } from "./_published.ts";
+import { REQUEST_CONFIG_SHAPE } from "../src/request_config.ts";
 
 type Meta = { actionType: string; name: string; metadata?: Record<string, unknown> };
 type Schema = {
-  properties: Record<string, { enum?: string[]; minimum?: number; maximum?: number }>;
+  properties: Record<
+    string,
+    { type?: string; enum?: string[]; minimum?: number; maximum?: number }
+  >;
   required?: string[];
   additionalProperties?: boolean;
 };
@@ -79,19 +84,26 @@ Deno.test("list() lists every translation, classification, detection, image-to-t
     assert.equal(meta.customOptions.additionalProperties, false, `${m.id} shows only its keys`);
   }
   const m2m = modelMeta(listed, "@cf/meta/m2m100-1.2b")!.customOptions;
-  assert.deepEqual(Object.keys(m2m.properties).sort(), ["sourceLang", "targetLang"]);
+  // Besides how a request travels (request_config.ts), which every model takes.
+  const own = (keys: string[]) => keys.filter((k) => !Object.hasOwn(REQUEST_CONFIG_SHAPE, k));
+  assert.deepEqual(own(Object.keys(m2m.properties)).sort(), ["sourceLang", "targetLang"]);
   assert.deepEqual(m2m.required, ["targetLang"]);
   const indic = modelMeta(listed, "@cf/ai4bharat/indictrans2-en-indic-1B")!.customOptions;
-  assert.deepEqual(Object.keys(indic.properties), ["targetLang"]);
+  assert.deepEqual(own(Object.keys(indic.properties)), ["targetLang"]);
   assert.ok(indic.properties.targetLang.enum!.includes("hin_Deva"));
+  // LLaVA publishes types and no ranges; Moondream publishes max_tokens 1 to 28672.
   const llava = modelMeta(listed, "@cf/llava-hf/llava-1.5-7b-hf")!.customOptions;
-  assert.equal(llava.properties.maxOutputTokens.minimum, 1);
-  assert.equal(llava.properties.topP.maximum, 1);
+  assert.equal(llava.properties.maxOutputTokens.type, "integer");
+  assert.equal(llava.properties.topP.maximum, undefined);
   const moondream = modelMeta(listed, "@cf/moondream/moondream3.1-9B-A2B")!.customOptions;
-  assert.equal(moondream.properties.maxOutputTokens.maximum, 2048);
+  assert.equal(
+    moondream.properties.maxOutputTokens.maximum,
+    inputProperties("@cf/moondream/moondream3.1-9B-A2B").max_tokens.maximum,
+  );
+  assert.deepEqual(moondream.properties.task.enum, ["query", "caption", "point", "detect"]);
   assert.deepEqual(moondream.properties.captionLength.enum, ["short", "normal", "long"]);
   assert.deepEqual(
-    Object.keys(modelMeta(listed, "@cf/microsoft/resnet-50")!.customOptions.properties),
+    own(Object.keys(modelMeta(listed, "@cf/microsoft/resnet-50")!.customOptions.properties)),
     [],
   );
   assert.equal(modelMeta(listed, "@cf/microsoft/resnet-50")!.supports.media, true);

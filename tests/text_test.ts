@@ -5,8 +5,10 @@ import { modelRequests, setup } from "./_setup.ts";
 const LLAMA = "@cf/meta/llama-3.1-8b-instruct-fast";
 const LLAMA33 = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 const QWQ = "@cf/qwen/qwq-32b";
-const GPT_OSS = "@cf/openai/gpt-oss-120b";
-const GLM = "@cf/zai-org/glm-4.7-flash";
+// OpenAI-format models whose published definitions flag reasoning: Kimi
+// answers it in `reasoning`, GLM 5.3 in `reasoning_content`.
+const KIMI = "@cf/moonshotai/kimi-k2.6";
+const GLM = "@cf/zai-org/glm-5.3";
 
 Deno.test("generate with a native-family model returns text, usage and finish reason", async () => {
   await using app = await setup();
@@ -33,8 +35,8 @@ Deno.test("a native reasoning model's <think> text becomes a reasoning part", as
 
 Deno.test("generate with an OpenAI-family model returns text, reasoning and usage", async () => {
   await using app = await setup();
-  const res = await app.ai.generate({ model: cloudflareAI.model(GPT_OSS), prompt: "Hi there" });
-  assert.equal(res.text, `Hello from ${GPT_OSS}! You said: Hi there`);
+  const res = await app.ai.generate({ model: cloudflareAI.model(KIMI), prompt: "Hi there" });
+  assert.equal(res.text, `Hello from ${KIMI}! You said: Hi there`);
   assert.equal(res.reasoning, "Thinking about: Hi there");
   assert.equal(res.finishReason, "stop");
   // Reasoning tokens count as output tokens, as on the real API.
@@ -53,7 +55,7 @@ Deno.test("the hybrid answer (response: null beside choices) of gemma-4 is read"
 
 Deno.test("finish reason is length when the model stops on maxOutputTokens (both families)", async () => {
   await using app = await setup();
-  for (const id of [LLAMA, GPT_OSS]) {
+  for (const id of [LLAMA, GLM]) {
     const res = await app.ai.generate({
       model: cloudflareAI.model(id),
       prompt: "Hi there",
@@ -71,6 +73,32 @@ Deno.test("finish reason is length when the model stops on maxOutputTokens (both
     for await (const _ of stream.stream) { /* drain */ }
     assert.equal((await stream.response).finishReason, "length", `${id} streamed`);
   }
+});
+
+Deno.test("finish reason follows each model's published max_tokens default, not an assumed 256", async () => {
+  await using app = await setup();
+  // A 300-word prompt: the echo answers over 256 tokens.
+  const prompt = Array.from({ length: 300 }, (_, i) => `w${i}`).join(" ");
+  const published = async (file: string) => {
+    const url = new URL(`../src/definitions/published/${file}.json`, import.meta.url);
+    const d = JSON.parse(await Deno.readTextFile(url));
+    return JSON.stringify(d.schema.input).match(
+      /"max_tokens":\{"type":"integer","default":(\d+)/,
+    )![1];
+  };
+  // granite publishes 2000: a complete 300-token answer is not cut short.
+  assert.equal(await published("granite-4.0-h-micro"), "2000");
+  const granite = await app.ai.generate({
+    model: cloudflareAI.model("@cf/ibm-granite/granite-4.0-h-micro"),
+    prompt,
+  });
+  assert.ok((granite.usage.outputTokens ?? 0) > 256);
+  assert.equal(granite.finishReason, "stop");
+  // llama-3.1-8b-fast publishes 256: it stops there.
+  assert.equal(await published("llama-3.1-8b-instruct-fast"), "256");
+  const llama = await app.ai.generate({ model: cloudflareAI.model(LLAMA), prompt });
+  assert.equal(llama.usage.outputTokens, 256);
+  assert.equal(llama.finishReason, "length");
 });
 
 Deno.test("generateStream with a native model sends text deltas and returns the full message with usage", async () => {
@@ -92,7 +120,7 @@ Deno.test("generateStream with a native model sends text deltas and returns the 
 
 Deno.test("generateStream with reasoning models streams reasoning and text apart (both grammars)", async () => {
   await using app = await setup();
-  for (const id of [QWQ, GPT_OSS]) {
+  for (const id of [QWQ, KIMI]) {
     const { stream, response } = app.ai.generateStream({
       model: cloudflareAI.model(id),
       prompt: "Go",
@@ -124,10 +152,8 @@ Deno.test("every config value of a native model is mapped to its wire name", asy
       topK: 20,
       seed: 42,
       repetitionPenalty: 1.1,
-      frequencyPenalty: -0.5,
+      frequencyPenalty: 0.5,
       presencePenalty: 0.5,
-      raw: false,
-      lora: "my-adapter",
     },
   });
   const body = modelRequests(app.emu)[0].body as Record<string, unknown>;
@@ -139,17 +165,15 @@ Deno.test("every config value of a native model is mapped to its wire name", asy
     top_k: 20,
     seed: 42,
     repetition_penalty: 1.1,
-    frequency_penalty: -0.5,
+    frequency_penalty: 0.5,
     presence_penalty: 0.5,
-    raw: false,
-    lora: "my-adapter",
   });
 });
 
 Deno.test("every config value of an OpenAI-family model is mapped, stop and reasoning effort included", async () => {
   await using app = await setup();
   const res = await app.ai.generate({
-    model: cloudflareAI.model(GPT_OSS),
+    model: cloudflareAI.model(GLM),
     prompt: "Hi",
     config: {
       temperature: 1.2,

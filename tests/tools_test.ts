@@ -8,7 +8,9 @@ const SCOUT = "@cf/meta/llama-4-scout-17b-16e-instruct";
 const MISTRAL = "@cf/mistralai/mistral-small-3.1-24b-instruct";
 const GLM = "@cf/zai-org/glm-4.7-flash";
 const GPT_OSS = "@cf/openai/gpt-oss-120b";
-const QWQ = "@cf/qwen/qwq-32b";
+const GEMMA4 = "@cf/google/gemma-4-26b-a4b-it";
+// Its published definition flags function calling (the catalog once refused its tools).
+const QWEN38 = "@cf/qwen/qwen3.8-27b";
 
 type Msg = {
   role: string;
@@ -94,7 +96,7 @@ Deno.test("tool definitions keep their descriptions and get the ones Workers AI 
 });
 
 Deno.test("the full tool loop round-trips ids, names and results (native and OpenAI formats)", async () => {
-  for (const id of [LLAMA33, MISTRAL, GPT_OSS, SCOUT]) {
+  for (const id of [LLAMA33, MISTRAL, QWEN38, SCOUT]) {
     await using app = await setup();
     const { getWeather } = tools(app);
     const res = await app.ai.generate({
@@ -168,18 +170,18 @@ Deno.test("streamed tool calls arrive as partial chunks, then complete (both str
   }
 });
 
-Deno.test("toolChoice maps to tool_choice: required forces the one tool by name, none and required pass through", async () => {
+Deno.test("toolChoice maps to tool_choice where the published input has it: required forces the one tool by name", async () => {
   await using app = await setup();
   const { getWeather, getTime } = tools(app);
   await app.ai.generate({
-    model: cloudflareAI.model(LLAMA33),
+    model: cloudflareAI.model(GLM),
     prompt: "city=Paris",
     tools: [getWeather],
     toolChoice: "required",
     returnToolRequests: true,
   });
   const none = await app.ai.generate({
-    model: cloudflareAI.model(LLAMA33),
+    model: cloudflareAI.model(GLM),
     prompt: "city=Paris",
     tools: [getWeather],
     toolChoice: "none",
@@ -202,12 +204,45 @@ Deno.test("toolChoice maps to tool_choice: required forces the one tool by name,
   ]);
 });
 
+Deno.test("a native model without tool_choice: auto is its own behaviour, none offers no tools, required is refused", async () => {
+  await using app = await setup();
+  const { getWeather } = tools(app);
+  await app.ai.generate({
+    model: cloudflareAI.model(LLAMA33),
+    prompt: "city=Paris",
+    tools: [getWeather],
+    toolChoice: "auto",
+    returnToolRequests: true,
+  });
+  const none = await app.ai.generate({
+    model: cloudflareAI.model(LLAMA33),
+    prompt: "city=Paris",
+    tools: [getWeather],
+    toolChoice: "none",
+  });
+  assert.ok(none.text.startsWith("Hello from"));
+  const [auto, off] = modelRequests(app.emu).map((r) => r.body as Record<string, unknown>);
+  assert.ok(!("tool_choice" in auto) && Array.isArray(auto.tools));
+  assert.ok(!("tool_choice" in off) && !("tools" in off));
+  const e = await failure(() =>
+    app.ai.generate({
+      model: cloudflareAI.model(LLAMA33),
+      prompt: "city=Paris",
+      tools: [getWeather],
+      toolChoice: "required",
+    })
+  );
+  assert.equal(e.status, "INVALID_ARGUMENT");
+  assert.match(e.message, /toolChoice "required" .*no tool_choice field/);
+  assert.equal(modelRequests(app.emu).length, 2);
+});
+
 Deno.test("toolChoice required is refused where the model cannot honour it", async () => {
   await using app = await setup();
   const { getWeather, getTime } = tools(app);
   const e = await failure(() =>
     app.ai.generate({
-      model: cloudflareAI.model(QWQ),
+      model: cloudflareAI.model(GEMMA4),
       prompt: "Hi",
       tools: [getWeather, getTime],
       toolChoice: "required",
@@ -218,17 +253,22 @@ Deno.test("toolChoice required is refused where the model cannot honour it", asy
   assert.equal(modelRequests(app.emu).length, 0);
 });
 
-Deno.test("gpt-oss's forced call written as JSON text is recovered as a tool call", async () => {
+Deno.test("gpt-oss's call written as JSON text is recovered as a tool call", async () => {
   await using app = await setup();
   const { getWeather } = tools(app);
+  // gpt-oss (harmony) sometimes answers a call as JSON text with no tool_calls
+  // (cloudflare/ai#560): that answer once, then the emulator's own.
+  const content = JSON.stringify({ name: "getWeather", arguments: { city: "Cairo" } });
+  const answer = {
+    success: true,
+    result: { choices: [{ message: { role: "assistant", content }, finish_reason: "stop" }] },
+  };
+  app.emu.fault({ model: GPT_OSS, body: JSON.stringify(answer), contentType: "application/json" });
   const res = await app.ai.generate({
     model: cloudflareAI.model(GPT_OSS),
     prompt: "city=Cairo",
     tools: [getWeather],
-    toolChoice: "required",
   });
-  // The emulator answers forced gpt-oss calls as JSON text with no tool_calls,
-  // as the real model sometimes does; the loop still completes.
   assert.equal(res.text, 'Tool results: getWeather={"city":"Cairo","temperature":21}');
 });
 

@@ -28,9 +28,17 @@ function imageServer() {
   };
 }
 
+// Models whose published definitions flag vision and take image_url content parts.
+const CONTENT_PARTS = [
+  "@cf/google/gemma-4-26b-a4b-it",
+  "@cf/zai-org/glm-5.3-flash",
+  "@cf/qwen/qwen3.8-27b",
+  "@cf/moonshotai/kimi-k2.6",
+];
+
 Deno.test("images go to content-parts models as OpenAI image_url parts with data: URLs", async () => {
   await using app = await setup();
-  for (const id of ["@cf/meta/llama-4-scout-17b-16e-instruct", "@cf/google/gemma-4-26b-a4b-it"]) {
+  for (const id of CONTENT_PARTS) {
     app.emu.reset();
     const res = await app.ai.generate({
       model: cloudflareAI.model(id),
@@ -77,7 +85,7 @@ Deno.test("a download that is not an image, or too large, is refused before any 
   await using app = await setup({ mediaDownloads: { allowPrivateHosts: true } });
   const e = await failure(() =>
     app.ai.generate({
-      model: cloudflareAI.model("@cf/meta/llama-4-scout-17b-16e-instruct"),
+      model: cloudflareAI.model(CONTENT_PARTS[0]),
       prompt: [{ text: "?" }, { media: { url: `${images.url}/page.html` } }],
     })
   );
@@ -114,7 +122,7 @@ Deno.test("an image for a model without vision, or a media type the model cannot
   assert.match(noVision.message, /does not take images/);
   const pdf = await failure(() =>
     app.ai.generate({
-      model: cloudflareAI.model("@cf/meta/llama-4-scout-17b-16e-instruct"),
+      model: cloudflareAI.model(CONTENT_PARTS[0]),
       prompt: [{ text: "?" }, { media: { url: "data:application/pdf;base64,JVBERi0=" } }],
     })
   );

@@ -1,9 +1,12 @@
 /**
  * The image-to-text models this plugin knows: an image (and a question)
- * in, a description or an answer out.
+ * in, a description or an answer out (and Moondream's points and boxes).
+ * Whether each is beta comes from its published definition; its label and
+ * wire format are written here.
  *
  * @module
  */
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
 
@@ -26,12 +29,17 @@ export interface CaptionModelSpec {
   /**
    * How it is asked: LLaVA's `{ image: number[], prompt?, max_tokens?, … }`
    * (or the raw image) answered with `description`, or Moondream's
-   * `{ task, image: <data URL>, question?, … }` answered with `answer` or
-   * `caption` and a reasoning trace.
+   * `{ task, image: <data URL>, question? | target?, … }` answered with
+   * `answer` or `caption` and a reasoning trace, or `points` or `objects`.
    */
   wire: "llava" | "moondream";
   /** Whether Cloudflare marks the model beta. */
   beta?: boolean;
+}
+
+/** An image-to-text model's spec, with its published beta flag. */
+function captioner(id: string, label: string, wire: CaptionModelSpec["wire"]): CaptionModelSpec {
+  return { id, label, wire, ...(publishedModel(id)?.beta ? { beta: true } : {}) };
 }
 
 /**
@@ -60,9 +68,8 @@ export type CaptionModelId = "@cf/llava-hf/llava-1.5-7b-hf" | "@cf/moondream/moo
  * ```
  */
 export const CAPTION_MODELS: readonly CaptionModelSpec[] = [
-  // LLaVA's model page marks it beta.
-  { id: "@cf/llava-hf/llava-1.5-7b-hf", label: "LLaVA 1.5 7B", wire: "llava", beta: true },
-  { id: "@cf/moondream/moondream3.1-9B-A2B", label: "Moondream 3.1 9B A2B", wire: "moondream" },
+  captioner("@cf/llava-hf/llava-1.5-7b-hf", "LLaVA 1.5 7B", "llava"),
+  captioner("@cf/moondream/moondream3.1-9B-A2B", "Moondream 3.1 9B A2B", "moondream"),
 ];
 
 const CAPTION_BY_ID = byId(CAPTION_MODELS);
@@ -74,5 +81,5 @@ export function knownCaptioner(id: string): CaptionModelSpec | undefined {
 
 /** The spec of any image-to-text id: the catalog entry, or LLaVA's wire format for one it does not know. */
 export function captionerSpec(id: string): CaptionModelSpec {
-  return CAPTION_BY_ID.get(id) ?? { id, label: workersLabel(id), wire: "llava" };
+  return CAPTION_BY_ID.get(id) ?? captioner(id, workersLabel(id), "llava");
 }

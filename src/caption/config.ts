@@ -1,17 +1,21 @@
 /**
- * Image-to-text config: the sampling options each model takes (LLaVA's and
- * Moondream's differ in names and ranges), and Moondream's caption length
- * and reasoning switch.
+ * Image-to-text config and answers: each model's option table, made from the
+ * parameters its published definition has (LLaVA's sampling fields,
+ * Moondream's task, caption length, reasoning switch and object limit, with
+ * their published ranges and defaults), and the points and boxes Moondream's
+ * `point` and `detect` tasks answer.
  *
  * @module
  */
-import type { WireOption } from "../wire_options.ts";
+import { SAMPLING } from "../text/derive.ts";
+import { publishedModel } from "../definitions/mod.ts";
+import { type OptionName, publishedOptions, type WireOption } from "../wire_options.ts";
 import type { CaptionModelSpec } from "./catalog.ts";
 
 /**
  * Config of Workers AI image-to-text models. Each model's schema (and the
- * Developer UI form) holds only the options it takes; any other key is
- * refused before any request.
+ * Developer UI form) holds only the options its published definition has,
+ * with their published ranges; any other key is refused before any request.
  *
  * @example
  * ```ts
@@ -31,11 +35,11 @@ import type { CaptionModelSpec } from "./catalog.ts";
  * ```
  */
 export interface CaptionConfig {
-  /** Most tokens to generate (`max_tokens`): LLaVA defaults to 512, Moondream to 768 (at most 2048). */
+  /** Most tokens to generate (`max_tokens`): LLaVA defaults to 512; Moondream takes 1 to 28672, default 8192. */
   maxOutputTokens?: number;
-  /** Sampling temperature: at least 0 on LLaVA, 0 to 2 on Moondream. */
+  /** Sampling temperature: Moondream takes 0 to 2 (default 0.2). */
   temperature?: number;
-  /** Nucleus sampling (`top_p`), 0 to 1. */
+  /** Nucleus sampling (`top_p`): Moondream takes 0 to 1 (default 0.9). */
   topP?: number;
   /** Top-k sampling (`top_k`), LLaVA only. */
   topK?: number;
@@ -49,55 +53,126 @@ export interface CaptionConfig {
   presencePenalty?: number;
   /** Send the prompt without the chat template, LLaVA only. */
   raw?: boolean;
-  /** Moondream only, for a prompt without a question: the caption's length (`caption_length`). */
+  /**
+   * Moondream only: its task. `query` answers the prompt's question,
+   * `caption` describes the image (the prompt has no text), `point` and
+   * `detect` locate what the prompt's text names (Moondream's default
+   * target, `person`, when it has none): points or boxes, as the answer's
+   * data part. Without it, a prompt with text is a `query`, one without a
+   * `caption`.
+   */
+  task?: "query" | "caption" | "point" | "detect";
+  /** Moondream only, for a caption: its length (`caption_length`, default normal). */
   captionLength?: "short" | "normal" | "long";
   /** Moondream only, with a question: whether it reasons first (default true). */
   reasoning?: boolean;
+  /** Moondream only, for `point` and `detect`: the most objects to find (`max_objects`, 1 to 500, default 150). */
+  maxObjects?: number;
 }
 
-const num = (key: string, wire: string, description: string, min?: number, max?: number) =>
-  ({ key, wire, kind: "number", min, max, description }) as WireOption;
-const int = (key: string, wire: string, description: string, min?: number, max?: number) =>
-  ({ key, wire, kind: "int", min, max, description }) as WireOption;
+/**
+ * One point Moondream's `point` task found: the data part of the answer (and
+ * so `response.output`) is an array of these. Coordinates are fractions of
+ * the image's width and height, from its top-left corner, as Moondream gives
+ * them.
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type LocatedPoint } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * const response = await ai.generate({
+ *   model: cloudflareAI.model("@cf/moondream/moondream3.1-9B-A2B", { task: "point" }),
+ *   prompt: [{ text: "cat" }, { media: { url: "https://example.com/cats.jpg" } }],
+ * });
+ * const points = response.output as LocatedPoint[];
+ * console.log(response.text, points[0]); // "2 × cat", { label: "cat", x: 0.31, y: 0.62 }
+ * ```
+ */
+export interface LocatedPoint {
+  /** What was looked for: the prompt's text, or Moondream's default target. */
+  label: string;
+  /** Across the image, from 0 (left) to 1 (right). */
+  x: number;
+  /** Down the image, from 0 (top) to 1 (bottom). */
+  y: number;
+}
 
-// LLaVA's schema gives types and no ranges: only the bounds any sampler has are checked.
-const LLAVA: readonly WireOption[] = [
-  int("maxOutputTokens", "max_tokens", "Most tokens to generate (default 512).", 1),
-  num("temperature", "temperature", "Sampling temperature; higher is more random.", 0),
-  num("topP", "top_p", "Nucleus sampling: the probability mass to sample from.", 0, 1),
-  int("topK", "top_k", "Sample from the k most likely tokens.", 1),
-  int("seed", "seed", "Random seed for reproducible sampling.", 0),
-  num("repetitionPenalty", "repetition_penalty", "Penalty for repeated tokens."),
-  num("frequencyPenalty", "frequency_penalty", "Penalty growing with a token's frequency."),
-  num("presencePenalty", "presence_penalty", "Penalty for tokens that appeared at all."),
-  {
-    key: "raw",
-    wire: "raw",
-    kind: "boolean",
-    description: "Send the prompt without the chat template.",
-  },
-];
+/**
+ * One object Moondream's `detect` task found: the data part of the answer
+ * (and so `response.output`) is an array of these. The box's corners are
+ * fractions of the image's width and height, as Moondream gives them (DETR's
+ * `DetectedObject` boxes are in pixels, with a score).
+ *
+ * @example
+ * ```ts
+ * import { genkit } from "genkit";
+ * import { cloudflareAI, type LocatedObject } from "@x/cloudflare-ai";
+ *
+ * const ai = genkit({ plugins: [cloudflareAI()] });
+ * const response = await ai.generate({
+ *   model: cloudflareAI.model("@cf/moondream/moondream3.1-9B-A2B", { task: "detect" }),
+ *   prompt: [{ text: "bicycle" }, { media: { url: "https://example.com/street.jpg" } }],
+ * });
+ * const [first] = response.output as LocatedObject[];
+ * console.log(response.text, first?.box); // "1 × bicycle", { xmin, ymin, xmax, ymax }
+ * ```
+ */
+export interface LocatedObject {
+  /** What was looked for: the prompt's text, or Moondream's default target. */
+  label: string;
+  /** Where it is: the top-left and bottom-right corners, as fractions of the image's size. */
+  box: { xmin: number; ymin: number; xmax: number; ymax: number };
+}
 
-const MOONDREAM: readonly WireOption[] = [
-  int("maxOutputTokens", "max_tokens", "Most tokens to generate (default 768).", 1, 2048),
-  num("temperature", "temperature", "Sampling temperature (default 0.5).", 0, 2),
-  num("topP", "top_p", "Nucleus sampling (default 0.9).", 0, 1),
+/** The published parameters image-to-text models take, by config key. */
+const NAMES: readonly OptionName[] = [
+  { key: "task", wire: "task", description: "query, caption, point or detect." },
+  // The sampling parameters, named as for text models.
+  ...SAMPLING,
+  { key: "raw", wire: "raw", description: "Send the prompt without the chat template." },
   {
     key: "captionLength",
     wire: "caption_length",
-    kind: "enum",
-    values: ["short", "normal", "long"],
-    description: "Without a question in the prompt: the caption's length (default normal).",
+    description: "For a caption (a prompt without text): its length.",
   },
   {
     key: "reasoning",
     wire: "reasoning",
-    kind: "boolean",
-    description: "With a question in the prompt: reason before answering (default true).",
+    description: "With a question in the prompt: reason before answering.",
+  },
+  {
+    key: "maxObjects",
+    wire: "max_objects",
+    description: "For the point and detect tasks: the most objects to find.",
   },
 ];
 
-/** The config options an image-to-text model takes, with their wire names. */
+/** The models whose published fields an id with no definition is given, by wire format. */
+const FALLBACK = {
+  llava: "@cf/llava-hf/llava-1.5-7b-hf",
+  moondream: "@cf/moondream/moondream3.1-9B-A2B",
+} as const;
+
+const tables = new WeakMap<CaptionModelSpec, readonly WireOption[]>();
+
+/**
+ * The config options an image-to-text model takes, with their wire names:
+ * the fields its published definition has (those of its wire format's
+ * catalog model for an id with none).
+ */
 export function captionOptions(spec: CaptionModelSpec): readonly WireOption[] {
-  return spec.wire === "moondream" ? MOONDREAM : LLAVA;
+  let table = tables.get(spec);
+  if (!table) {
+    table = publishedOptions(publishedModel(spec.id) ? spec.id : FALLBACK[spec.wire], NAMES);
+    tables.set(spec, table);
+  }
+  return table;
+}
+
+/** The target Moondream looks for when the prompt names none (its published default). */
+export function defaultTarget(spec: CaptionModelSpec): string {
+  const target = publishedModel(spec.id)?.params.target?.default;
+  return typeof target === "string" ? target : "person";
 }

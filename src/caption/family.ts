@@ -1,13 +1,15 @@
 /**
  * The image-to-text task family: one image and an optional question in, the
  * description (LLaVA) or the answer or caption (Moondream, with its
- * reasoning) back as text.
+ * reasoning) back as text; Moondream's point and detect tasks answer the
+ * points or boxes of what the prompt names as a data part (so
+ * `response.output` is the array), with a text part counting them.
  *
  * @module
  */
 import { shapeOf } from "../client/answer.ts";
 import type { Part } from "genkit";
-import type { GenerateResponseData } from "genkit/model";
+import type { GenerateRequest, GenerateResponseData } from "genkit/model";
 import type { WireRequest } from "../client/types.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { FamilyContext, TaskFamily } from "../task_family.ts";
@@ -24,9 +26,16 @@ import {
 } from "../task_model.ts";
 import { optionsSchema } from "../wire_options.ts";
 import { CAPTION_MODELS, captionerSpec, type CaptionModelSpec, knownCaptioner } from "./catalog.ts";
-import { captionOptions } from "./config.ts";
+import { captionOptions, defaultTarget, type LocatedObject, type LocatedPoint } from "./config.ts";
 
-const info = (spec: CaptionModelSpec) => taskModelInfo(spec.label, true, ["text"], spec.beta);
+// Moondream's point and detect tasks answer a data part; LLaVA answers text only.
+const info = (spec: CaptionModelSpec) =>
+  taskModelInfo(
+    spec.label,
+    true,
+    spec.wire === "moondream" ? ["text", "json"] : ["text"],
+    spec.beta,
+  );
 const schema = (spec: CaptionModelSpec) => optionsSchema(captionOptions(spec));
 
 /** LLaVA: the raw image when there is nothing else to send, else `{ image: number[], … }`. */
@@ -52,46 +61,76 @@ function llavaAnswer(spec: CaptionModelSpec, result: unknown): GenerateResponseD
   return answer([{ text: description }]);
 }
 
-/** Refuses Moondream options that do not apply to the prompt: caption length with a question, reasoning without. */
-function checkMoondream(spec: CaptionModelSpec, text: string, config: CheckedConfig): void {
-  if (text && config.values.captionLength !== undefined) {
+/** Moondream's tasks. */
+type MoondreamTask = "query" | "caption" | "point" | "detect";
+
+/** The options that apply to some of Moondream's tasks only. */
+const TASK_OPTIONS: Readonly<Record<string, readonly MoondreamTask[]>> = {
+  captionLength: ["caption"],
+  reasoning: ["query"],
+  maxObjects: ["point", "detect"],
+};
+
+/**
+ * Moondream's task: the one asked for, else `query` for a prompt with text
+ * and `caption` for one without. Refuses text on a caption, a JSON output
+ * where the task answers text, and options the task does not use.
+ */
+function moondreamTask(
+  spec: CaptionModelSpec,
+  request: GenerateRequest,
+  text: string,
+  config: CheckedConfig,
+): MoondreamTask {
+  const task = (config.values.task as MoondreamTask | undefined) ?? (text ? "query" : "caption");
+  if (task === "caption" && text) {
     throw invalid(
-      `config.captionLength applies to ${spec.id}'s captions, which it writes for a prompt ` +
-        "without a question: remove the text or captionLength.",
+      `${spec.id} writes a caption from the image alone: remove the text, or ask it as a ` +
+        `question (task "query").`,
     );
   }
-  if (!text && config.values.reasoning !== undefined) {
+  for (const [key, tasks] of Object.entries(TASK_OPTIONS)) {
+    if (config.values[key] !== undefined && !tasks.includes(task)) {
+      throw invalid(
+        `config.${key} applies to ${spec.id}'s ${tasks.join(" and ")} task${
+          tasks.length > 1 ? "s" : ""
+        }, and this request is a ${task} (${
+          task === "query" ? "the prompt has a question" : `task "${task}"`
+        }): remove ${key}, or set task to ${tasks.map((t) => `"${t}"`).join(" or ")}.`,
+      );
+    }
+  }
+  const located = task === "point" || task === "detect";
+  if (request.output?.format === "json" && !located) {
     throw invalid(
-      `config.reasoning applies to ${spec.id}'s answers to a question: add the question to ` +
-        "the prompt, or remove reasoning.",
+      `${spec.id} answers its ${task} task with text: JSON output comes from its point and ` +
+        "detect tasks only. Remove the output format, or set task.",
     );
   }
+  return task;
 }
 
-/** Moondream: a question is its `query` task, no question its `caption` task. */
-function moondreamBody(text: string, image: MediaBytes, config: CheckedConfig): unknown {
+/** Moondream's body: the task, the image, the prompt's text as its question or target. */
+function moondreamBody(
+  task: MoondreamTask,
+  text: string,
+  image: MediaBytes,
+  config: CheckedConfig,
+): unknown {
+  const prompt = !text ? {} : task === "query" ? { question: text } : { target: text };
   return {
-    task: text ? "query" : "caption",
     // Moondream takes an image as a data URI (or a public URL, which the plugin downloads itself).
     image: dataUrl(image.bytes, image.contentType),
-    ...(text ? { question: text } : {}),
+    ...prompt,
     ...config.wire,
+    task,
     // Moondream streams unless told not to (its schema's default).
     stream: false,
   };
 }
 
-/** Moondream's answer: `answer` or `caption`, its reasoning, its token counts. */
-function moondreamAnswer(spec: CaptionModelSpec, result: unknown): GenerateResponseData {
-  const r = (result ?? {}) as Record<string, unknown>;
-  const out = typeof r.answer === "string" ? r.answer : r.caption;
-  if (typeof out !== "string") {
-    throw unexpected(spec.id, `an answer of ${shapeOf(out)}`, "an answer or a caption string");
-  }
-  const content: Part[] = [];
-  const reasoning = (r.reasoning as { text?: unknown } | null)?.text;
-  if (typeof reasoning === "string" && reasoning !== "") content.push({ reasoning });
-  content.push({ text: out });
+/** Moondream's token counts, as Genkit usage. */
+function moondreamUsage(r: Record<string, unknown>): Record<string, number> {
   const metrics = (r.metrics ?? {}) as { input_tokens?: unknown; output_tokens?: unknown };
   const usage: Record<string, number> = {};
   if (typeof metrics.input_tokens === "number") usage.inputTokens = metrics.input_tokens;
@@ -99,33 +138,110 @@ function moondreamAnswer(spec: CaptionModelSpec, result: unknown): GenerateRespo
   if (usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
     usage.totalTokens = usage.inputTokens + usage.outputTokens;
   }
-  return answer(content, {
-    finishReason: r.finish_reason === "length" ? "length" : "stop",
-    usage,
+  return usage;
+}
+
+/** "2 × cat", or "no cat found". */
+function located(label: string, count: number): string {
+  return count === 0 ? `no ${label} found` : `${count} × ${label}`;
+}
+
+/** The points or boxes of Moondream's point or detect answer, as a data part. */
+function moondreamLocated(
+  spec: CaptionModelSpec,
+  task: "point" | "detect",
+  label: string,
+  r: Record<string, unknown>,
+): Part[] {
+  const num = (o: Record<string, unknown>, keys: readonly string[]) =>
+    keys.every((k) => typeof o[k] === "number" && Number.isFinite(o[k]));
+  const field = task === "point" ? "points" : "objects";
+  const items = r[field];
+  const keys = task === "point" ? ["x", "y"] : ["x_min", "y_min", "x_max", "y_max"];
+  if (
+    !Array.isArray(items) || !items.every((o) => num((o ?? {}) as Record<string, unknown>, keys))
+  ) {
+    throw unexpected(spec.id, `${field} of ${shapeOf(items)}`, `an array of ${keys.join(", ")}`);
+  }
+  const found: (LocatedPoint | LocatedObject)[] = items.map((o: Record<string, number>) =>
+    task === "point"
+      ? { label, x: o.x, y: o.y }
+      : { label, box: { xmin: o.x_min, ymin: o.y_min, xmax: o.x_max, ymax: o.y_max } }
+  );
+  return [{ text: located(label, found.length) }, { data: found }];
+}
+
+/** Moondream's answer: `answer`, `caption`, `points` or `objects`, its reasoning, its token counts. */
+function moondreamAnswer(
+  spec: CaptionModelSpec,
+  task: MoondreamTask,
+  target: string,
+  result: unknown,
+): GenerateResponseData {
+  const r = (result ?? {}) as Record<string, unknown>;
+  const extra = {
+    finishReason: r.finish_reason === "length" ? "length" as const : "stop" as const,
+    usage: moondreamUsage(r),
     custom: r,
-  });
+  };
+  if (task === "point" || task === "detect") {
+    return answer(moondreamLocated(spec, task, target, r), extra);
+  }
+  const out = task === "caption" ? r.caption : r.answer;
+  if (typeof out !== "string") {
+    throw unexpected(
+      spec.id,
+      `a ${task === "caption" ? "caption" : "answer"} of ${shapeOf(out)}`,
+      "a string",
+    );
+  }
+  const content: Part[] = [];
+  const reasoning = (r.reasoning as { text?: unknown } | null)?.text;
+  if (typeof reasoning === "string" && reasoning !== "") content.push({ reasoning });
+  content.push({ text: out });
+  return answer(content, extra);
+}
+
+/** Keys another catalog model takes: the reason a model refuses them, naming that model. */
+function notesFor(spec: CaptionModelSpec): Record<string, string> {
+  const own = captionOptions(spec).map((o) => o.key);
+  const notes: Record<string, string> = {};
+  for (const m of CAPTION_MODELS) {
+    for (const o of captionOptions(m)) {
+      if (!own.includes(o.key)) {
+        notes[o.key] = `it takes ${own.join(", ")}; ${o.key} is taken by ${m.id}`;
+      }
+    }
+  }
+  return notes;
 }
 
 function captionerRunner(spec: CaptionModelSpec, context: FamilyContext): ModelRunner {
   const options = captionOptions(spec);
-  return async (request, { abortSignal: signal }) => {
-    const config = checkConfig(spec.id, options, request.config);
+  const notes = notesFor(spec);
+  return async (request, { abortSignal: signal, call }) => {
+    const config = checkConfig(spec.id, options, request.config, { notes });
     const prompt = taskPrompt(spec.id, request, {
       text: "optional",
       media: "image",
       takes: "one image and, optionally, a question about it",
     });
-    if (spec.wire === "moondream") checkMoondream(spec, prompt.text, config);
+    const task = spec.wire === "moondream"
+      ? moondreamTask(spec, request, prompt.text, config)
+      : undefined;
     const [image] = await mediaBytes(spec.id, [prompt.media!], "image", context.downloads, signal);
-    if (spec.wire === "llava") {
-      const outcome = await context.client.call(spec.id, llavaRequest(prompt.text, image, config), {
-        signal,
-      });
+    if (!task) {
+      const outcome = await context.client.call(
+        spec.id,
+        llavaRequest(prompt.text, image, config),
+        call,
+      );
       if (outcome.kind !== "json") throw unexpected(spec.id, "bytes", "a description");
       return llavaAnswer(spec, outcome.result);
     }
-    const body = moondreamBody(prompt.text, image, config);
-    return moondreamAnswer(spec, await context.client.run(spec.id, body, { signal }));
+    const body = moondreamBody(task, prompt.text, image, config);
+    const result = await context.client.run(spec.id, body, call);
+    return moondreamAnswer(spec, task, prompt.text || defaultTarget(spec), result);
   };
 }
 

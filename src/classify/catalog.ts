@@ -1,9 +1,12 @@
 /**
  * The classification models this plugin knows: text (sentiment) and image
- * classifiers, which answer labels with scores.
+ * classifiers, which answer labels with scores. What each classifies and
+ * whether it is beta come from its published definition (its task and
+ * `beta` property); its label is written here.
  *
  * @module
  */
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
 
@@ -31,6 +34,19 @@ export interface ClassifyModelSpec {
   input: "text" | "image" | "either";
   /** Whether Cloudflare marks the model beta. */
   beta?: boolean;
+}
+
+/** Workers AI task names and what their models classify. */
+const INPUT_BY_TASK: Readonly<Record<string, "text" | "image">> = {
+  "Text Classification": "text",
+  "Image Classification": "image",
+};
+
+/** A classifier's spec: what it classifies from its published task, and its published beta flag. */
+function classifier(id: string, label: string, task?: string): ClassifyModelSpec {
+  const published = publishedModel(id);
+  const what = INPUT_BY_TASK[published?.task ?? task ?? ""];
+  return { id, label, input: what ?? "either", ...(published?.beta ? { beta: true } : {}) };
 }
 
 /**
@@ -64,12 +80,8 @@ export type ClassifyModelId = "@cf/huggingface/distilbert-sst-2-int8" | "@cf/mic
  * ```
  */
 export const CLASSIFICATION_MODELS: readonly ClassifyModelSpec[] = [
-  {
-    id: "@cf/huggingface/distilbert-sst-2-int8",
-    label: "DistilBERT SST-2 (sentiment)",
-    input: "text",
-  },
-  { id: "@cf/microsoft/resnet-50", label: "ResNet-50 (image classes)", input: "image" },
+  classifier("@cf/huggingface/distilbert-sst-2-int8", "DistilBERT SST-2 (sentiment)"),
+  classifier("@cf/microsoft/resnet-50", "ResNet-50 (image classes)"),
 ];
 
 const CLASSIFICATION_BY_ID = byId(CLASSIFICATION_MODELS);
@@ -79,18 +91,11 @@ export function knownClassifier(id: string): ClassifyModelSpec | undefined {
   return CLASSIFICATION_BY_ID.get(id);
 }
 
-/** Workers AI task names and what their models classify. */
-const INPUT_BY_TASK: Readonly<Record<string, "text" | "image">> = {
-  "Text Classification": "text",
-  "Image Classification": "image",
-};
-
 /**
  * The spec of any classification id: the catalog entry, or, for a model the
  * catalog does not know, what its task says it classifies (DistilBERT's and
  * ResNet's wire formats, the documented ones).
  */
 export function classifierSpec(id: string, task?: string): ClassifyModelSpec {
-  return CLASSIFICATION_BY_ID.get(id) ??
-    { id, label: workersLabel(id), input: (task && INPUT_BY_TASK[task]) || "either" };
+  return CLASSIFICATION_BY_ID.get(id) ?? classifier(id, workersLabel(id), task);
 }

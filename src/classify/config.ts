@@ -45,5 +45,8 @@ export interface Classification {
   score: number;
 }
 
-/** Classification models take no config options. */
+/**
+ * Classification models take no config options: their published input
+ * schemas have no field besides the text (DistilBERT) or the image (ResNet-50).
+ */
 export const CLASSIFY_OPTIONS: readonly WireOption[] = [];

@@ -66,10 +66,10 @@ async function wireRequest(
 }
 
 function classifierRunner(spec: ClassifyModelSpec, context: FamilyContext): ModelRunner {
-  return async (request, { abortSignal: signal }) => {
+  return async (request, { abortSignal: signal, call }) => {
     checkConfig(spec.id, CLASSIFY_OPTIONS, request.config);
     const wire = await wireRequest(spec, request, context, signal);
-    const outcome = await context.client.call(spec.id, wire, { signal });
+    const outcome = await context.client.call(spec.id, wire, call);
     if (outcome.kind !== "json") throw unexpected(spec.id, "bytes", "an array of labels");
     const ranked = labels(spec.id, outcome.result);
     return answer([{ text: ranked[0]?.label ?? "" }, { data: ranked }]);

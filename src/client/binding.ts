@@ -15,6 +15,7 @@ import {
 } from "../errors.ts";
 import { BindingResult } from "./answer.ts";
 import { RetryableFailure } from "./retry.ts";
+import type { RequestExtras, RequestMeta } from "./extras.ts";
 import type { AiBinding, GatewayOptions, WireRequest } from "./types.ts";
 
 /** Runs one request through a binding; resolves to a response or a retryable failure. */
@@ -26,16 +27,26 @@ export async function viaBinding(
   stream: boolean,
   signal: AbortSignal,
   secrets: readonly (string | undefined)[],
+  call: { extras?: RequestExtras; meta?: RequestMeta } = {},
 ): Promise<Response | RetryableFailure> {
-  const options: Record<string, unknown> = { signal };
-  if (gateway) {
-    options.gateway = {
-      id: gateway.id,
-      skipCache: gateway.skipCache,
-      cacheTtl: gateway.cacheTtl,
-      cacheKey: gateway.cacheKey,
-      metadata: gateway.metadata,
-    };
+  const { extras, meta } = call;
+  const options: Record<string, unknown> = {
+    ...extras?.runOptions,
+    ...extras?.bindingOptions,
+    signal,
+  };
+  if (extras?.headers) options.extraHeaders = extras.headers;
+  if (gateway || extras?.gateway) {
+    // The binding takes the gateway's controls as one object (reference §3.3).
+    const { baseUrl: _url, authToken: _token, ...controls } = gateway ?? { id: "" };
+    options.gateway = { ...controls, ...extras?.gateway };
+    if (!gateway) {
+      throw new GenkitError({
+        status: "INVALID_ARGUMENT",
+        message: `config.gateway for ${model} needs the plugin's gateway option (its id): ` +
+          "set cloudflareAI({ gateway: { id } }).",
+      });
+    }
   }
   const bytes = !stream && request.answer === "bytes";
   // A raw response carries the answer's content type (reference §16).
@@ -44,6 +55,9 @@ export async function viaBinding(
   let out: unknown;
   try {
     out = await untilAborted(binding.run(model, inputs, options), signal);
+    // The binding keeps the last call's gateway log id (reference §3.2).
+    const logId = (binding as { aiGatewayLogId?: unknown }).aiGatewayLogId;
+    if (meta && typeof logId === "string" && logId !== "") meta.gatewayLogId = logId;
   } catch (e) {
     if (signal.aborted) throw e;
     const item = bindingError(e);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { metaOf } from "./extras.ts";
 import { GenkitError } from "genkit";
 import { envelopeErrors, redact, workersAIError } from "../errors.ts";
 import { isWorkersAIModelId } from "../model_ids.ts";
@@ -64,13 +65,49 @@ export class WorkersAIClient {
    * options) and returns its JSON result or its bytes. A failure while the
    * answer's bytes are read is retried like a failed request.
    */
-  async call(model: string, request: WireRequest, options: CallOptions = {}): Promise<Outcome> {
+  call(model: string, request: WireRequest, options: CallOptions = {}): Promise<Outcome> {
+    return this.#call(model, request, options);
+  }
+
+  /**
+   * Sends a request to a Cloudflare API path under the account (Vectorize,
+   * AI Search, Markdown conversion), always over REST, with the same
+   * retries, deadlines and errors as a model call; `what` names the service
+   * in errors. The caller builds `path` from checked names only.
+   */
+  account(
+    what: string,
+    path: string,
+    request: WireRequest | undefined,
+    options: CallOptions = {},
+  ): Promise<Outcome> {
+    return this.#call(what, request, options, path);
+  }
+
+  /** Whether REST requests can be made: an account id and a token were configured. */
+  get hasAccount(): boolean {
+    return this.#config.accountId !== undefined && this.#config.apiToken !== undefined;
+  }
+
+  async #call(
+    model: string,
+    request: WireRequest | undefined,
+    options: CallOptions,
+    path?: string,
+  ): Promise<Outcome> {
     for (let attempt = 1;; attempt++) {
-      const { response, deadline, attempts } = await this.#send(model, request, options, attempt);
+      const { response, deadline, attempts } = await this.#send(
+        model,
+        request,
+        options,
+        attempt,
+        false,
+        path,
+      );
       attempt = attempts;
       let retry: RetryableFailure;
       try {
-        return await readOutcome(model, response, request.answer ?? "json", this.#secrets);
+        return await readOutcome(model, response, request?.answer ?? "json", this.#secrets);
       } catch (e) {
         const failure = this.#failure(model, e, options.signal, deadline);
         const final = e instanceof GenkitError || options.signal?.aborted || deadline.expired ||
@@ -205,8 +242,11 @@ export class WorkersAIClient {
   }
 
   /** GETs a Cloudflare API path under the account (e.g. `ai/models/search?page=1`) and returns the parsed envelope. */
-  async get(path: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
-    const what = "model catalog";
+  async get(
+    path: string,
+    options: CallOptions = {},
+    what = "model catalog",
+  ): Promise<Record<string, unknown>> {
     const { response, deadline } = await this.#send(what, undefined, options, 1, false, path);
     try {
       return (await response.json()) as Record<string, unknown>;
@@ -236,7 +276,7 @@ export class WorkersAIClient {
       const deadline = new Deadline(this.#config.timeoutMs, this.#watchdog, signal);
       let outcome: Response | RetryableFailure;
       try {
-        outcome = await this.#attempt(model, request, deadline, stream, path);
+        outcome = await this.#attempt(model, request, deadline, stream, options, path);
       } catch (e) {
         deadline.clear();
         const failure = this.#failure(model, e, signal, deadline);
@@ -265,19 +305,27 @@ export class WorkersAIClient {
     request: WireRequest | undefined,
     deadline: Deadline,
     stream: boolean,
+    options: CallOptions,
     path?: string,
   ): Promise<Response | RetryableFailure> {
     const signal = deadline.controller.signal;
     deadline.arm();
     const { binding, gateway } = this.#config;
-    if (binding && request) {
+    if (binding && request && path === undefined) {
       if (!isWorkersAIModelId(model)) throw notAModelId(model);
-      return await viaBinding(binding, gateway, model, request, stream, signal, this.#secrets);
+      return await viaBinding(binding, gateway, model, request, stream, signal, this.#secrets, {
+        extras: options.extras,
+        meta: options.meta,
+      });
     }
     const url = path === undefined
       ? this.#rest.runUrl(model, request?.query)
       : this.#rest.accountUrl(path);
-    const response = await this.#config.fetch(url, this.#rest.init(request, signal));
+    const response = await this.#config.fetch(
+      url,
+      this.#rest.init(request, signal, path === undefined ? options.extras : undefined),
+    );
+    if (options.meta) Object.assign(options.meta, metaOf(response.headers));
     if (response.ok) return response;
     deadline.stopTimer();
     return await this.#rest.failure(model, response, this.#secrets);

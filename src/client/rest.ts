@@ -14,7 +14,12 @@ import {
 } from "../errors.ts";
 import { isWorkersAIModelId } from "../model_ids.ts";
 import { parseRetryAfter, RetryableFailure } from "./retry.ts";
+import { isPlainObject } from "./answer.ts";
+import { gatewayHeaders, metaOf, type RequestExtras } from "./extras.ts";
 import type { ClientConfig, WireRequest } from "./types.ts";
+
+/** Keys of the plugin's `gateway` option that route requests rather than control them. */
+const GATEWAY_ROUTING_KEYS = ["id", "baseUrl", "authToken"];
 
 /** Where AI Gateway requests go unless `gateway.baseUrl` says otherwise. */
 const DEFAULT_GATEWAY_URL = "https://gateway.ai.cloudflare.com/v1";
@@ -46,10 +51,7 @@ export class RestTarget {
     if (config.apiToken) headers.authorization = `Bearer ${config.apiToken}`;
     const gw = config.gateway;
     if (gw) {
-      if (gw.cacheTtl !== undefined) headers["cf-aig-cache-ttl"] = String(gw.cacheTtl);
-      if (gw.skipCache) headers["cf-aig-skip-cache"] = "true";
-      if (gw.cacheKey !== undefined) headers["cf-aig-cache-key"] = gw.cacheKey;
-      if (gw.metadata !== undefined) headers["cf-aig-metadata"] = JSON.stringify(gw.metadata);
+      Object.assign(headers, gatewayHeaders("gateway", gw, GATEWAY_ROUTING_KEYS));
       if (gw.authToken !== undefined) headers["cf-aig-authorization"] = `Bearer ${gw.authToken}`;
     }
     this.#headers = headers;
@@ -102,28 +104,47 @@ export class RestTarget {
     return `${this.#config.baseUrl}/accounts/${this.#config.accountId}/${path}`;
   }
 
-  /** The `fetch` options of a request: method, headers, and the body in its own encoding. */
-  init(request: WireRequest | undefined, signal: AbortSignal): RequestInit {
+  /**
+   * The `fetch` options of a request: method, headers (with the request's
+   * own: affinity, gateway controls), and the body in its own encoding, with
+   * the options Workers AI reads from a JSON body's `options` field.
+   */
+  init(request: WireRequest | undefined, signal: AbortSignal, extras?: RequestExtras): RequestInit {
     if (!request) return { method: "GET", headers: this.#headers, signal };
+    const own = extras && (extras.headers || extras.gateway)
+      ? { ...extras.headers, ...gatewayHeaders("config.gateway", extras.gateway) }
+      : undefined;
     const body = request.body;
     if ("json" in body) {
+      const json = extras?.runOptions && isPlainObject(body.json)
+        ? { ...body.json, options: extras.runOptions }
+        : body.json;
       return {
         method: "POST",
-        headers: this.#jsonHeaders,
-        body: JSON.stringify(body.json),
+        headers: own ? { ...this.#jsonHeaders, ...own } : this.#jsonHeaders,
+        body: JSON.stringify(json),
         signal,
       };
+    }
+    if (extras?.runOptions) {
+      // Workers AI reads these options from a JSON body only (reference §3.1).
+      throw new GenkitError({
+        status: "INVALID_ARGUMENT",
+        message: `${Object.keys(extras.runOptions).join(", ")} cannot be sent with a ` +
+          "raw-bytes or multipart body over REST: Workers AI reads them from a JSON body. " +
+          "Remove it, or call the model through a Workers binding.",
+      });
     }
     if ("bytes" in body) {
       return {
         method: "POST",
-        headers: { ...this.#headers, "content-type": body.contentType },
+        headers: { ...this.#headers, ...own, "content-type": body.contentType },
         body: body.bytes,
         signal,
       };
     }
     // fetch sets multipart/form-data with its boundary itself.
-    return { method: "POST", headers: this.#headers, body: body.form, signal };
+    return { method: "POST", headers: { ...this.#headers, ...own }, body: body.form, signal };
   }
 
   /** The failure of an answer that is not OK: thrown when final, returned when it may be retried. */
@@ -132,6 +153,7 @@ export class RestTarget {
     response: Response,
     secrets: readonly (string | undefined)[],
   ): Promise<RetryableFailure> {
+    const meta = metaOf(response.headers);
     const text = await response.text().catch(() => "");
     const errors = parseErrors(text);
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
@@ -142,6 +164,7 @@ export class RestTarget {
       bodyText: errors ? undefined : text,
       retryAfterMs,
       secrets,
+      meta,
     });
     if (!isRetryable(response.status, errors)) throw error;
     return new RetryableFailure(error, retryAfterMs);

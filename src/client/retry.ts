@@ -85,7 +85,8 @@ export function withAttempts(error: GenkitError, attempts: number): GenkitError 
 
 /**
  * Before its first event, a stream that broke off, failed on the network, or
- * reported a capacity error in-stream may be tried again.
+ * reported a retryable error in-stream (capacity, per-minute rate limit:
+ * the one code table decides) may be tried again.
  */
 export function mayRetryStreamFailure(e: unknown): boolean {
   if (!(e instanceof GenkitError)) return true;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { GatewayControls, RequestExtras, RequestMeta } from "./extras.ts";
 import type { Pace } from "./pacer.ts";
 
 /**
@@ -24,7 +25,7 @@ import type { Pace } from "./pacer.ts";
  * const ai = genkit({ plugins: [cloudflareAI({ gateway })] });
  * ```
  */
-export interface GatewayOptions {
+export interface GatewayOptions extends GatewayControls {
   /** The gateway's id (its name in the dashboard). */
   id: string;
   /**
@@ -32,14 +33,6 @@ export interface GatewayOptions {
    * @default {"https://gateway.ai.cloudflare.com/v1"}
    */
   baseUrl?: string;
-  /** Cache responses for this many seconds (`cf-aig-cache-ttl`). */
-  cacheTtl?: number;
-  /** Bypass the gateway cache (`cf-aig-skip-cache: true`). */
-  skipCache?: boolean;
-  /** A custom cache key (`cf-aig-cache-key`). */
-  cacheKey?: string;
-  /** Custom metadata for the gateway logs (`cf-aig-metadata`, at most 5 entries). */
-  metadata?: Record<string, string | number | boolean>;
   /** The token of an authenticated gateway (`cf-aig-authorization: Bearer <token>`). */
   authToken?: string;
 }
@@ -106,6 +99,10 @@ export interface CallOptions {
    * pauses the whole call for as long as it waits itself.
    */
   pace?: Pace;
+  /** Per-request transport settings (affinity, busy rejection, tags, gateway controls). */
+  extras?: RequestExtras;
+  /** Filled with what identifies the request afterwards (Ray ID, gateway log id and cache status). */
+  meta?: RequestMeta;
 }
 
 /** One item of a streamed answer. */

@@ -1,8 +1,10 @@
 /**
- * The object-detection models this plugin knows.
+ * The object-detection models this plugin knows: whether each is beta comes
+ * from its published definition; its label is written here.
  *
  * @module
  */
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
 
@@ -24,6 +26,11 @@ export interface DetectModelSpec {
   label: string;
   /** Whether Cloudflare marks the model beta. */
   beta?: boolean;
+}
+
+/** A detection model's spec, with its published beta flag. */
+function detector(id: string, label: string): DetectModelSpec {
+  return { id, label, ...(publishedModel(id)?.beta ? { beta: true } : {}) };
 }
 
 /**
@@ -52,8 +59,7 @@ export type DetectModelId = "@cf/facebook/detr-resnet-50";
  * ```
  */
 export const DETECTION_MODELS: readonly DetectModelSpec[] = [
-  // DETR's model page marks it beta.
-  { id: "@cf/facebook/detr-resnet-50", label: "DETR ResNet-50 (objects)", beta: true },
+  detector("@cf/facebook/detr-resnet-50", "DETR ResNet-50 (objects)"),
 ];
 
 const DETECTION_BY_ID = byId(DETECTION_MODELS);
@@ -65,5 +71,5 @@ export function knownDetector(id: string): DetectModelSpec | undefined {
 
 /** The spec of any detection id: the catalog entry, or DETR's wire format for one it does not know. */
 export function detectorSpec(id: string): DetectModelSpec {
-  return DETECTION_BY_ID.get(id) ?? { id, label: workersLabel(id) };
+  return DETECTION_BY_ID.get(id) ?? detector(id, workersLabel(id));
 }

@@ -47,5 +47,5 @@ export interface DetectedObject {
   box: { xmin: number; ymin: number; xmax: number; ymax: number };
 }
 
-/** Detection models take no config options. */
+/** Detection models take no config options: DETR's published input has only the image. */
 export const DETECT_OPTIONS: readonly WireOption[] = [];

@@ -47,7 +47,7 @@ function summary(found: DetectedObject[]): string {
 }
 
 function detectorRunner(spec: DetectModelSpec, context: FamilyContext): ModelRunner {
-  return async (request, { abortSignal: signal }) => {
+  return async (request, { abortSignal: signal, call }) => {
     checkConfig(spec.id, DETECT_OPTIONS, request.config);
     const prompt = taskPrompt(spec.id, request, {
       text: "none",
@@ -60,7 +60,7 @@ function detectorRunner(spec: DetectModelSpec, context: FamilyContext): ModelRun
       body: { bytes: media.bytes, contentType: media.contentType },
       bindingInputs: { image: Array.from(media.bytes) },
       answer: "list",
-    }, { signal });
+    }, call);
     if (outcome.kind !== "json") throw unexpected(spec.id, "bytes", "an array of objects");
     const found = objects(spec.id, outcome.result);
     return answer([{ text: summary(found) }, { data: found }]);

@@ -1,36 +1,29 @@
 /**
- * Embedding config: the options an embedding model takes (pooling,
- * truncation, qwen3's query/document split), their schema per model, and
- * the checks that run before any request.
+ * Embedding config: each model's option table (`wire_options.ts`), made from
+ * its published parameters (`pooling`, `instruction`, `truncate_inputs`)
+ * plus the plugin's own `inputType` for models that embed queries and
+ * documents apart. From the one table come the schema the Developer UI shows
+ * and the check that runs before any request.
  *
  * @module
  */
-import { z } from "genkit";
-import { checkBoolean, invalidArgument as invalid } from "../errors.ts";
+import type { z } from "genkit";
+import { invalidArgument as invalid } from "../errors.ts";
 import type { EmbedderInfo, ZodSchema } from "../refs.ts";
-import type { EmbedderSpec } from "./catalog.ts";
-
-const embedConfigSchema = z.object({
-  pooling: z.enum(["mean", "cls"])
-    .describe(
-      "bge-*-en-v1.5 only: mean (default) or cls pooling. cls vectors are not comparable " +
-        "with mean vectors.",
-    )
-    .optional(),
-  inputType: z.enum(["query", "document"])
-    .describe("qwen3-embedding only: embed the texts as queries or as documents (default).")
-    .optional(),
-  instruction: z.string().min(1)
-    .describe("qwen3-embedding only, with inputType query: the task the queries serve.")
-    .optional(),
-  truncateInputs: z.boolean()
-    .describe("bge-m3 only: truncate texts longer than the model's context instead of failing.")
-    .optional(),
-});
+import {
+  configObject,
+  fromPublished,
+  type OptionName,
+  optionsSchema,
+  type WireOption,
+  wireValues,
+} from "../wire_options.ts";
+import { type EmbedderSpec, EMBEDDING_MODELS, embedParams } from "./catalog.ts";
 
 /**
- * Config of Workers AI embedders. Each option applies to the models named in
- * its description; any other model refuses it with `INVALID_ARGUMENT`.
+ * Config of Workers AI embedders. Each option applies to the models whose
+ * published definition has it; any other model refuses it with
+ * `INVALID_ARGUMENT`, naming the models that take it.
  *
  * @example
  * ```ts
@@ -46,9 +39,10 @@ const embedConfigSchema = z.object({
  */
 export interface EmbedConfig {
   /**
-   * bge-small/base/large-en-v1.5 only: `mean` (the model's default) or `cls`.
-   * `cls` embeds long inputs more accurately, but its vectors cannot be
-   * compared with `mean` vectors: use one pooling for an index and its queries.
+   * The models whose published definition has `pooling` (bge-small/base/large-en-v1.5,
+   * omni-bge-base-en-v1.5): `mean` (the published default) or `cls`. `cls`
+   * embeds long inputs more accurately, but its vectors cannot be compared
+   * with `mean` vectors: use one pooling for an index and its queries.
    */
   pooling?: "mean" | "cls";
   /**
@@ -64,15 +58,71 @@ export interface EmbedConfig {
    * passages that answer the query".
    */
   instruction?: string;
-  /** bge-m3 only: truncate texts longer than the model's context instead of failing. */
+  /**
+   * The models whose published definition has `truncate_inputs` (bge-m3):
+   * truncate texts longer than the model's context instead of failing.
+   */
   truncateInputs?: boolean;
   /** Unused by Workers AI (Genkit passes a reference's version along). */
   version?: string;
 }
 
+/** The published parameters embedders take, by config key. */
+const NAMES: readonly OptionName[] = [
+  {
+    key: "pooling",
+    wire: "pooling",
+    description: "mean or cls pooling. cls vectors are not comparable with mean vectors.",
+  },
+  {
+    key: "instruction",
+    wire: "instruction",
+    description: "With inputType query: the task the queries serve.",
+  },
+  {
+    key: "truncateInputs",
+    wire: "truncate_inputs",
+    description: "Truncate texts longer than the model's context instead of failing.",
+  },
+];
+
 /**
- * Config schema of Workers AI embedders; each model's own schema keeps only
- * the options it takes.
+ * The plugin's own choice between a model's `queries` and `documents` fields
+ * (it is no field itself): offered to the models whose input has both.
+ */
+const INPUT_TYPE: WireOption = {
+  key: "inputType",
+  wire: "inputType",
+  kind: "enum",
+  values: ["query", "document"],
+  default: "document",
+  description: "Embed the texts as search queries or as documents.",
+};
+
+const tables = new WeakMap<EmbedderSpec, readonly WireOption[]>();
+
+/** The options a model takes: its published parameters, and `inputType` where it applies. */
+export function embedOptions(spec: EmbedderSpec): readonly WireOption[] {
+  let table = tables.get(spec);
+  if (table) return table;
+  const params = embedParams(spec.id);
+  const published = NAMES.flatMap((n) =>
+    Object.hasOwn(params, n.wire) ? [fromPublished(n, params[n.wire])] : []
+  );
+  const pooling = published.filter((o) => o.key === "pooling");
+  table = [
+    ...pooling,
+    ...(spec.fields === "queries-documents" ? [INPUT_TYPE] : []),
+    ...published.filter((o) => o.key !== "pooling"),
+  ];
+  tables.set(spec, table);
+  return table;
+}
+
+/**
+ * Config schema of Workers AI embedders: every option some catalog model
+ * takes (each model's own schema keeps only its own, with its published
+ * range).
  *
  * @example
  * ```ts
@@ -80,30 +130,20 @@ export interface EmbedConfig {
  * EmbedConfigSchema.parse({ pooling: "cls" });
  * ```
  */
-export const EmbedConfigSchema: ZodSchema = embedConfigSchema;
+export const EmbedConfigSchema: ZodSchema = (optionsSchema(
+  [INPUT_TYPE, ...EMBEDDING_MODELS.flatMap((m) => embedOptions(m))].filter((o, i, all) =>
+    all.findIndex((x) => x.key === o.key) === i
+  ),
+) as z.AnyZodObject).strip();
 
-type EmbedOption = Exclude<keyof EmbedConfig, "version">;
-
-/** The options a model takes. */
-function optionsOf(spec: EmbedderSpec): EmbedOption[] {
-  const out: EmbedOption[] = [];
-  if (spec.pooling) out.push("pooling");
-  if (spec.fields === "queries-documents") out.push("inputType", "instruction");
-  if (spec.truncateInputs) out.push("truncateInputs");
-  return out;
-}
-
-const schemaCache = new WeakMap<EmbedderSpec, z.ZodTypeAny>();
+const schemas = new WeakMap<EmbedderSpec, z.ZodTypeAny>();
 
 /** The config schema shown for one model: only the options it takes. */
 export function embedConfigSchemaFor(spec: EmbedderSpec): z.ZodTypeAny {
-  let schema = schemaCache.get(spec);
+  let schema = schemas.get(spec);
   if (!schema) {
-    const keep = Object.fromEntries(optionsOf(spec).map((k) => [k, true])) as Partial<
-      Record<EmbedOption, true>
-    >;
-    schema = embedConfigSchema.pick(keep).strict();
-    schemaCache.set(spec, schema);
+    schema = optionsSchema(embedOptions(spec));
+    schemas.set(spec, schema);
   }
   return schema;
 }
@@ -119,59 +159,43 @@ export function embedderInfo(spec: EmbedderSpec): EmbedderInfo {
   return info;
 }
 
-function takesNone(spec: EmbedderSpec): string {
-  const options = optionsOf(spec);
-  return options.length === 0
-    ? "it takes no config options"
-    : `it takes only ${options.join(", ")}`;
+/** For each option some catalog model takes and `spec` does not: the models that take it. */
+function notesFor(spec: EmbedderSpec): Record<string, string> {
+  const own = new Set(embedOptions(spec).map((o) => o.key));
+  const takes = own.size === 0 ? "it takes no config options" : `it takes ${[...own].join(", ")}`;
+  const byKey = new Map<string, string[]>();
+  for (const m of EMBEDDING_MODELS) {
+    for (const o of embedOptions(m)) {
+      if (!own.has(o.key)) byKey.set(o.key, [...(byKey.get(o.key) ?? []), m.id]);
+    }
+  }
+  return Object.fromEntries(
+    [...byKey].map(([key, ids]) => [key, `${takes}; ${key} is taken by ${ids.join(", ")}`]),
+  );
 }
 
 /**
- * Checks an embed call's options against what the model takes (Genkit does
- * not validate them) and returns them typed.
+ * Checks an embed call's options against the model's table (Genkit does not
+ * validate them) and returns them typed: a key the model does not take or a
+ * value out of its published range is refused with `INVALID_ARGUMENT`.
  */
 export function validateEmbedConfig(spec: EmbedderSpec, options: unknown): EmbedConfig {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== "object" || Array.isArray(options)) {
-    throw invalid(`The embed options for ${spec.id} must be an object.`);
-  }
-  const c = options as Record<string, unknown>;
-  const taken = new Set<string>(optionsOf(spec));
-  for (const [key, value] of Object.entries(c)) {
-    // ai.embed() always passes `version` (usually undefined) from the reference.
-    if (value === undefined || key === "version") continue;
-    if (!taken.has(key)) {
-      throw invalid(
-        `config.${key} is not supported by ${spec.id}: ${takesNone(spec)}. Remove it` +
-          (key === "pooling" ? ", or use a bge-*-en-v1.5 model, which takes pooling." : "."),
-      );
-    }
-  }
-  if (c.pooling !== undefined && c.pooling !== "mean" && c.pooling !== "cls") {
+  const values = configObject(spec.id, options);
+  wireValues(spec.id, embedOptions(spec), values, notesFor(spec));
+  // Qwen3-Embedding puts the instruction before queries only; documents are
+  // embedded without one, so an instruction there would be silently unused.
+  if (values.instruction !== undefined && values.inputType !== "query") {
     throw invalid(
-      `config.pooling for ${spec.id} must be "mean" or "cls", got ${JSON.stringify(c.pooling)}.`,
+      `config.instruction for ${spec.id} applies to queries only: set inputType: "query" ` +
+        "to embed the texts as queries, or remove the instruction.",
     );
   }
-  if (c.inputType !== undefined && c.inputType !== "query" && c.inputType !== "document") {
-    throw invalid(
-      `config.inputType for ${spec.id} must be "query" or "document", got ${
-        JSON.stringify(c.inputType)
-      }.`,
-    );
-  }
-  if (c.instruction !== undefined) {
-    if (typeof c.instruction !== "string" || c.instruction === "") {
-      throw invalid(`config.instruction for ${spec.id} must be a non-empty string.`);
-    }
-    // Qwen3-Embedding puts the instruction before queries only; documents are
-    // embedded without one, so an instruction there would be silently unused.
-    if (c.inputType !== "query") {
-      throw invalid(
-        `config.instruction for ${spec.id} applies to queries only: set inputType: "query" ` +
-          "to embed the texts as queries, or remove the instruction.",
-      );
-    }
-  }
-  checkBoolean(spec.id, "truncateInputs", c.truncateInputs);
-  return c as EmbedConfig;
+  return values as EmbedConfig;
+}
+
+/** The body fields of checked options: the published parameters only, by their wire names. */
+export function embedWireFields(spec: EmbedderSpec, config: EmbedConfig): Record<string, unknown> {
+  const wire = wireValues(spec.id, embedOptions(spec), config as Record<string, unknown>);
+  delete wire[INPUT_TYPE.wire];
+  return wire;
 }

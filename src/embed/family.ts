@@ -11,6 +11,7 @@ import { embedder, embedderActionMetadata } from "genkit/plugin";
 import type { WorkersAIClient } from "../client/client.ts";
 import { Pacer } from "../client/pacer.ts";
 import { documentText } from "../documents.ts";
+import { embedViaQueue, splitQueueOption } from "../batch/kinds.ts";
 import type { TaskFamily } from "../task_family.ts";
 import { retrievalRef } from "../refs.ts";
 import { type EmbedderSpec, embedderSpec, EMBEDDING_MODELS, knownEmbedder } from "./catalog.ts";
@@ -18,6 +19,7 @@ import {
   type EmbedConfig,
   embedConfigSchemaFor,
   embedderInfo,
+  embedWireFields,
   validateEmbedConfig,
 } from "./config.ts";
 
@@ -29,31 +31,32 @@ function toEmbedBody(
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (spec.fields === "queries-documents") {
-    if (config.inputType === "query") {
-      body.queries = texts;
-      if (config.instruction !== undefined) body.instruction = config.instruction;
-    } else {
-      body.documents = texts;
-    }
+    body[config.inputType === "query" ? "queries" : "documents"] = texts;
+  } else if (spec.fields === "contexts") {
+    // Without a query, a `contexts` model answers each context's vector.
+    body.contexts = texts.map((text) => ({ text }));
   } else {
     body.text = texts;
   }
-  if (config.pooling !== undefined) body.pooling = config.pooling;
-  if (config.truncateInputs !== undefined) body.truncate_inputs = config.truncateInputs;
-  return body;
+  return { ...body, ...embedWireFields(spec, config) };
 }
 
-/** The vectors of one answer, checked against the batch size and the model's dimensions. */
+/**
+ * The vectors of one answer (`data`, or `response` for a `contexts` model),
+ * checked against the batch size and the model's dimensions.
+ */
 function readVectors(spec: EmbedderSpec, result: unknown, count: number): number[][] {
-  const data = (result as { data?: unknown } | null)?.data;
+  const r = result as { data?: unknown; response?: unknown } | null;
+  const field = spec.fields === "contexts" ? "response" : "data";
+  const data = r?.[field];
   const bad = (why: string) =>
     new GenkitError({
       status: "INTERNAL",
       message: `Workers AI answered ${spec.id} with ${why}; expected ${count} vectors` +
-        (spec.dimensions ? ` of ${spec.dimensions} numbers.` : "."),
+        (spec.dimensions ? ` of ${spec.dimensions} numbers` : "") + ` in ${field}.`,
       detail: { model: spec.id },
     });
-  if (!Array.isArray(data)) throw bad("no data array");
+  if (!Array.isArray(data)) throw bad(`no ${field} array`);
   if (data.length !== count) throw bad(`${data.length} vectors`);
   for (const v of data) {
     if (!Array.isArray(v) || (spec.dimensions !== undefined && v.length !== spec.dimensions)) {
@@ -198,12 +201,16 @@ function defineEmbedder(
   return embedder(
     { name: actionName, info: embedderInfo(spec), configSchema: embedConfigSchemaFor(spec) },
     async (request, { abortSignal }) => {
-      const config = validateEmbedConfig(spec, request.options);
+      // `queue: true` sends the texts through the async batch queue (src/batch).
+      const { queue, options } = splitQueueOption(spec.id, request.options);
+      const config = validateEmbedConfig(spec, options);
       const texts = request.input.map((doc, i) =>
         documentText(spec.id, doc, `documents[${i}]`, "embed")
       );
       if (texts.length === 0) return { embeddings: [] };
-      const vectors = await embedInBatches(spec, client, config, texts, concurrency, abortSignal);
+      const vectors = queue
+        ? await embedViaQueue(client, spec.id, texts, config, abortSignal)
+        : await embedInBatches(spec, client, config, texts, concurrency, abortSignal);
       return traceSummarized({ embeddings: vectors.map((embedding) => ({ embedding })) });
     },
   );

@@ -1,19 +1,23 @@
 /**
- * The image-generation models this plugin knows by name: how each one takes
- * its request (JSON or a multipart form), how it answers (binary image bytes
- * or base64 in JSON), which input images it takes, and the documented range
- * of every parameter.
- *
- * Sources: Cloudflare's model JSON schemas (flux-1-schnell, SDXL base and
- * lightning, SD 1.5 img2img and inpainting, dreamshaper-8-lcm, lucid-origin,
- * phoenix-1.0) and the FLUX.2 launch notes (2025-11-25, 2026-01-28), which
- * document the multipart fields.
+ * The image-generation models this plugin knows by name. What each takes
+ * comes from its published definition (`publishedModel`): its parameters
+ * under their published names, with their published types, ranges and
+ * defaults; whether it takes a multipart form or a source image
+ * (`image_b64`); its longest prompt; whether it is in beta or deprecated.
+ * What a definition cannot say is written here beside it, each departure
+ * with its reason and source: how a model answers (binary bytes or base64
+ * JSON: the output schemas, which the runtime does not carry), which models
+ * need a source image or take a mask, and FLUX.2's form fields (its
+ * definition publishes only `multipart`; they come from the FLUX.2 launch
+ * notes of 2025-11-25 and 2026-01-28).
  *
  * @module
  */
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
 import type { ParamRange } from "../text/catalog.ts";
+import { type OptionName, publishedOptions, type WireOption } from "../wire_options.ts";
 
 /**
  * The numeric image parameters whose ranges differ per model (camelCase, as
@@ -75,8 +79,21 @@ export interface ImageModelSpec {
    * not know: both are read).
    */
   answer: "binary" | "base64" | "either";
-  /** Accepted values per numeric parameter; a parameter absent here is not taken. */
+  /**
+   * Accepted values per numeric parameter; a parameter absent here is not
+   * taken. An end the published definition leaves open is
+   * `±Number.MAX_SAFE_INTEGER` (whole numbers) or `±Number.MAX_VALUE`.
+   */
   params: Partial<Record<ImageParam, ParamRange>>;
+  /** Its config keys, each with the wire name it is sent under (its published name). */
+  options: readonly {
+    /** The camelCase config key. */
+    key: string;
+    /** The name Workers AI takes it under. */
+    wire: string;
+    /** What it does. */
+    description: string;
+  }[];
   /** The wire name of the step count: `steps` or `num_steps`. */
   stepsField: "steps" | "num_steps";
   /** Whether the model takes `negative_prompt`. */
@@ -93,98 +110,170 @@ export interface ImageModelSpec {
   maxPromptLength?: number;
   /** Whether the model is in beta. */
   beta?: boolean;
+  /** Whether its published definition marks it deprecated. */
+  deprecated?: boolean;
 }
 
-/** The integer range of a seed where a schema says only "integer" (or `minimum: 0`). */
-const SEED: ParamRange = { min: 0, max: Number.MAX_SAFE_INTEGER, int: true };
-/** SDXL, SD 1.5 and dreamshaper share one schema: sizes 256-2048, num_steps at most 20. */
-const SD_SIZE: ParamRange = { min: 256, max: 2048, int: true };
-/** FLUX.2's documented width and height range. */
-const FLUX2_SIZE: ParamRange = { min: 256, max: 1920, int: true };
+/**
+ * A spec with the full option descriptors (types, published ranges) the
+ * family validates with.
+ *
+ * @example
+ * ```ts
+ * import { type ImageSpec, knownImageModel } from "./catalog.ts";
+ *
+ * const sdxl: ImageSpec = knownImageModel("@cf/stabilityai/stable-diffusion-xl-base-1.0")!;
+ * const steps = sdxl.options.find((o) => o.key === "steps"); // wire "num_steps", max 20
+ * ```
+ */
+export type ImageSpec = Omit<ImageModelSpec, "options"> & { options: readonly WireOption[] };
 
-/** The shared Stable Diffusion schema (`AiTextToImageInput`): JSON in, binary PNG out. */
-function stableDiffusion(
-  id: string,
-  label: string,
-  extra: Partial<ImageModelSpec> = {},
-): ImageModelSpec {
+/**
+ * The image config vocabulary: each key with the published name it is sent
+ * under. A model takes the keys whose names its published input schema has;
+ * `steps` goes out as `steps` or `num_steps`, whichever the model publishes
+ * (lucid-origin publishes both: `steps` is sent).
+ */
+const IMAGE_NAMES: readonly OptionName[] = [
+  { key: "width", wire: "width", description: "Width of the image in pixels." },
+  { key: "height", wire: "height", description: "Height of the image in pixels." },
+  {
+    key: "steps",
+    wire: "steps",
+    description: "Diffusion steps: more can improve quality but take longer.",
+  },
+  {
+    key: "steps",
+    wire: "num_steps",
+    description: "Diffusion steps: more can improve quality but take longer.",
+  },
+  {
+    key: "guidance",
+    wire: "guidance",
+    description: "How closely the image follows the prompt: higher follows it more closely.",
+  },
+  {
+    key: "seed",
+    wire: "seed",
+    description:
+      "Random seed for reproducible images (with numberOfImages, image i gets seed + i).",
+  },
+  {
+    key: "strength",
+    wire: "strength",
+    description: "Image-to-image: how far the result may move from the source image.",
+  },
+  {
+    key: "negativePrompt",
+    wire: "negative_prompt",
+    description: "What the image should not contain (negative_prompt).",
+  },
+];
+
+/**
+ * Deliberate departures from the published ranges, each narrower than
+ * published (so every value sent is still one the schema accepts):
+ * - `steps` at least 1: the Stable Diffusion schemas and flux-1-schnell's
+ *   publish only a maximum (20, 8), and a diffusion of zero or fewer steps
+ *   makes no image (diffusers' pipelines refuse it);
+ * - `strength` from 0 to 1: the Stable Diffusion schemas publish only its
+ *   default (1); it is the fraction of the diffusion applied to the source
+ *   image, and diffusers' img2img and inpainting pipelines refuse values
+ *   outside [0, 1].
+ */
+function narrowed(o: WireOption): WireOption {
+  if (o.key === "steps" && o.min === undefined) return { ...o, min: 1 };
+  if (o.key === "strength" && o.min === undefined && o.max === undefined) {
+    return { ...o, min: 0, max: 1 };
+  }
+  return o;
+}
+
+/**
+ * FLUX.2's form fields. Its published definition says only that it takes a
+ * `multipart` body, so these are written by hand from Cloudflare's changelog
+ * entries announcing the models (workers-ai 2025-11-25 FLUX.2 [dev],
+ * 2026-01-28 FLUX.2 [klein] 9B): `width` and `height` from 256 to 1920,
+ * `guidance`, `seed`, and `steps` on dev only (klein is distilled: its steps
+ * are fixed at 4). They publish no range for `guidance` or `seed`, and for
+ * `steps` none past at least 1, so none is assumed.
+ */
+function flux2Options(steps: boolean): WireOption[] {
+  const name = (key: string) => IMAGE_NAMES.find((n) => n.key === key)!;
+  const size = { kind: "int", min: 256, max: 1920 } as const;
+  return [
+    { ...name("width"), ...size },
+    { ...name("height"), ...size },
+    ...(steps ? [{ ...name("steps"), kind: "int", min: 1 } as const] : []),
+    { ...name("guidance"), kind: "number" },
+    { ...name("seed"), kind: "int" },
+  ];
+}
+
+/** The range view of the numeric options (open ends as the largest numbers). */
+function rangesOf(options: readonly WireOption[]): Partial<Record<ImageParam, ParamRange>> {
+  const out: Partial<Record<ImageParam, ParamRange>> = {};
+  for (const o of options) {
+    if (o.kind !== "int" && o.kind !== "number") continue;
+    const int = o.kind === "int";
+    const far = int ? Number.MAX_SAFE_INTEGER : Number.MAX_VALUE;
+    out[o.key as ImageParam] = { min: o.min ?? -far, max: o.max ?? far, ...(int ? { int } : {}) };
+  }
+  return out;
+}
+
+/** What the catalog writes by hand beside a published definition. */
+interface HandWritten {
+  /** How it answers: its published output schema's form (binary image, or `{ image }` JSON). */
+  answer: ImageModelSpec["answer"];
+  /** Source image required: the published schemas require only `prompt`. */
+  needsImage?: boolean;
+  /** It inpaints: the only one sent a mask. */
+  mask?: boolean;
+  /** FLUX.2 only: whether its steps can be set (klein's are fixed at 4). */
+  steps?: boolean;
+}
+
+/** An image model: its published definition, with what it cannot say written beside it. */
+function imageModel(id: string, label: string, hand: HandWritten): ImageSpec {
+  const published = publishedModel(id);
+  const fields = published?.inputFields ?? [];
+  const multipart = fields.includes("multipart");
+  // A model never publishes two wire names for one key to this plugin: the first wins.
+  const options = multipart
+    ? flux2Options(hand.steps ?? false)
+    : publishedOptions(id, IMAGE_NAMES).filter((o, i, all) =>
+      all.findIndex((x) => x.key === o.key) === i
+    ).map(narrowed);
+  const steps = options.find((o) => o.key === "steps");
+  const maxPromptLength = published?.params.prompt?.maxLength;
+  // FLUX.2: "up to 4 image inputs" (Cloudflare's FLUX.2 docs), as input_image_0 … 3.
+  const input: ImageInput = multipart
+    ? "input_image"
+    : fields.includes("image_b64")
+    ? "image_b64"
+    : "none";
   return {
     id,
     label,
-    request: "json",
-    answer: "binary",
-    params: {
-      width: SD_SIZE,
-      height: SD_SIZE,
-      // The schema documents only "maximum: 20"; a step count below 1 means nothing.
-      steps: { min: 1, max: 20, int: true },
-      // The schema gives only the default (7.5); 0-30 covers every usual classifier-free scale.
-      guidance: { min: 0, max: 30 },
-      seed: SEED,
-      strength: { min: 0, max: 1 },
-    },
-    stepsField: "num_steps",
-    negativePrompt: true,
-    input: "image_b64",
-    maxImages: 1,
-    needsImage: false,
-    mask: false,
-    beta: true,
-    ...extra,
-  };
-}
-
-/** A JSON model that takes a prompt only (no input images, no mask). */
-function promptOnly(
-  id: string,
-  label: string,
-  answer: ImageModelSpec["answer"],
-  params: ImageModelSpec["params"],
-  extra: Partial<ImageModelSpec> = {},
-): ImageModelSpec {
-  return {
-    id,
-    label,
-    request: "json",
-    answer,
-    params,
-    stepsField: "steps",
-    negativePrompt: false,
-    input: "none",
-    maxImages: 0,
-    needsImage: false,
-    mask: false,
-    ...extra,
-  };
-}
-
-/** FLUX.2: multipart only, up to four reference images, base64 PNG in JSON out. */
-function flux2(id: string, label: string, steps: boolean): ImageModelSpec {
-  return {
-    id,
-    label,
-    request: "multipart",
-    answer: "base64",
-    params: {
-      width: FLUX2_SIZE,
-      height: FLUX2_SIZE,
-      // The FLUX.2 launch notes give no range for steps or guidance: these bounds
-      // are assumed, wide enough for every value the notes' examples use (25 steps).
-      ...(steps ? { steps: { min: 1, max: 50, int: true } } : {}),
-      guidance: { min: 0, max: 20 },
-      seed: SEED,
-    },
-    stepsField: "steps",
-    negativePrompt: false,
-    input: "input_image",
-    maxImages: 4,
-    needsImage: false,
-    mask: false,
+    request: multipart ? "multipart" : "json",
+    answer: hand.answer,
+    params: rangesOf(options),
+    options,
+    stepsField: steps?.wire === "num_steps" ? "num_steps" : "steps",
+    negativePrompt: options.some((o) => o.key === "negativePrompt"),
+    input,
+    maxImages: input === "input_image" ? 4 : input === "image_b64" ? 1 : 0,
+    needsImage: hand.needsImage ?? false,
+    mask: hand.mask ?? false,
+    ...(maxPromptLength === undefined ? {} : { maxPromptLength }),
+    ...(published?.beta ? { beta: true } : {}),
+    ...(published?.deprecated ? { deprecated: true } : {}),
   };
 }
 
 /**
- * Every Workers AI text-to-image model, with its documented ranges.
+ * Every Workers AI text-to-image model, with its published parameters.
  *
  * @example
  * ```ts
@@ -198,43 +287,37 @@ function flux2(id: string, label: string, steps: boolean): ImageModelSpec {
  * ```
  */
 export const IMAGE_MODELS: readonly ImageModelSpec[] = [
-  // Its schema takes only prompt and steps (additionalProperties: false):
-  // width and height are refused server-side with 5006.
-  promptOnly("@cf/black-forest-labs/flux-1-schnell", "FLUX.1 [schnell]", "base64", {
-    steps: { min: 1, max: 8, int: true },
-  }, { maxPromptLength: 2048 }),
-  flux2("@cf/black-forest-labs/flux-2-dev", "FLUX.2 [dev]", true),
-  // klein is distilled: its steps are fixed at 4 and cannot be sent.
-  flux2("@cf/black-forest-labs/flux-2-klein-4b", "FLUX.2 [klein] 4B", false),
-  flux2("@cf/black-forest-labs/flux-2-klein-9b", "FLUX.2 [klein] 9B", false),
-  stableDiffusion("@cf/stabilityai/stable-diffusion-xl-base-1.0", "Stable Diffusion XL Base 1.0"),
-  stableDiffusion("@cf/bytedance/stable-diffusion-xl-lightning", "Stable Diffusion XL Lightning"),
-  stableDiffusion("@cf/runwayml/stable-diffusion-v1-5-img2img", "Stable Diffusion 1.5 Img2Img", {
+  // Published output: `{ image }` JSON (base64 JPEG). Its schema takes only
+  // prompt and steps: width and height are refused server-side with 5006.
+  imageModel("@cf/black-forest-labs/flux-1-schnell", "FLUX.1 [schnell]", { answer: "base64" }),
+  // FLUX.2: published output `{ image }` JSON (base64 PNG).
+  imageModel("@cf/black-forest-labs/flux-2-dev", "FLUX.2 [dev]", { answer: "base64", steps: true }),
+  imageModel("@cf/black-forest-labs/flux-2-klein-4b", "FLUX.2 [klein] 4B", { answer: "base64" }),
+  imageModel("@cf/black-forest-labs/flux-2-klein-9b", "FLUX.2 [klein] 9B", { answer: "base64" }),
+  // The Stable Diffusion models share one published schema (binary PNG out).
+  // It lists image_b64 and mask on every one; only img2img and inpainting need
+  // a source image, and only the inpainting model is sent a mask (the others'
+  // pipelines do not inpaint).
+  imageModel("@cf/stabilityai/stable-diffusion-xl-base-1.0", "Stable Diffusion XL Base 1.0", {
+    answer: "binary",
+  }),
+  imageModel("@cf/bytedance/stable-diffusion-xl-lightning", "Stable Diffusion XL Lightning", {
+    answer: "binary",
+  }),
+  imageModel("@cf/runwayml/stable-diffusion-v1-5-img2img", "Stable Diffusion 1.5 Img2Img", {
+    answer: "binary",
     needsImage: true,
   }),
-  // The shared schema lists `mask` on every Stable Diffusion model; only this
-  // one is an inpainting model, so only this one is sent a mask.
-  stableDiffusion(
-    "@cf/runwayml/stable-diffusion-v1-5-inpainting",
-    "Stable Diffusion 1.5 Inpainting",
-    { needsImage: true, mask: true },
-  ),
-  stableDiffusion("@cf/lykon/dreamshaper-8-lcm", "DreamShaper 8 LCM"),
-  // lucid-origin documents both steps and num_steps (1-40); one is sent.
-  promptOnly("@cf/leonardo/lucid-origin", "Lucid Origin", "base64", {
-    width: { min: 0, max: 2500, int: true },
-    height: { min: 0, max: 2500, int: true },
-    steps: { min: 1, max: 40, int: true },
-    guidance: { min: 0, max: 10 },
-    seed: SEED,
+  imageModel("@cf/runwayml/stable-diffusion-v1-5-inpainting", "Stable Diffusion 1.5 Inpainting", {
+    answer: "binary",
+    needsImage: true,
+    mask: true,
   }),
-  promptOnly("@cf/leonardo/phoenix-1.0", "Phoenix 1.0", "binary", {
-    width: { min: 0, max: 2048, int: true },
-    height: { min: 0, max: 2048, int: true },
-    steps: { min: 1, max: 50, int: true },
-    guidance: { min: 2, max: 10 },
-    seed: SEED,
-  }, { stepsField: "num_steps", negativePrompt: true }),
+  imageModel("@cf/lykon/dreamshaper-8-lcm", "DreamShaper 8 LCM", { answer: "binary" }),
+  // Published output: `{ image }` JSON (base64 JPEG).
+  imageModel("@cf/leonardo/lucid-origin", "Lucid Origin", { answer: "base64" }),
+  // Published output: binary image/jpeg.
+  imageModel("@cf/leonardo/phoenix-1.0", "Phoenix 1.0", { answer: "binary" }),
 ];
 
 /**
@@ -262,30 +345,19 @@ export type ImageModelId =
   | "@cf/leonardo/lucid-origin"
   | "@cf/leonardo/phoenix-1.0";
 
-const IMAGE_BY_ID = byId(IMAGE_MODELS);
+const IMAGE_BY_ID = byId(IMAGE_MODELS as readonly ImageSpec[]);
 
 /** The catalog entry of a known image model, or `undefined`. */
-export function knownImageModel(id: string): ImageModelSpec | undefined {
+export function knownImageModel(id: string): ImageSpec | undefined {
   return IMAGE_BY_ID.get(id);
 }
 
 /**
- * The image spec for any id: the catalog entry when known, otherwise a
- * conservative one: a JSON `{ prompt }` request with no parameters and no
- * input images, and either answer form read.
+ * The image spec for any id: the catalog entry when known; else, for an id
+ * with a published definition, what it publishes, either answer form read;
+ * else a conservative one: a JSON `{ prompt }` request with no parameters
+ * and no input images, either answer form read.
  */
-export function imageModelSpec(id: string): ImageModelSpec {
-  return IMAGE_BY_ID.get(id) ?? {
-    id,
-    label: workersLabel(id),
-    request: "json",
-    answer: "either",
-    params: {},
-    stepsField: "steps",
-    negativePrompt: false,
-    input: "none",
-    maxImages: 0,
-    needsImage: false,
-    mask: false,
-  };
+export function imageModelSpec(id: string): ImageSpec {
+  return IMAGE_BY_ID.get(id) ?? imageModel(id, workersLabel(id), { answer: "either" });
 }

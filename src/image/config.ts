@@ -1,43 +1,29 @@
 /**
- * Image-generation config: the camelCase keys Genkit callers set, their
- * schema per model (only the keys a model takes, with its ranges), and the
- * checks that run before any request.
+ * Image-generation config: the camelCase keys Genkit callers set, each
+ * model's schema (only the keys it takes, from its option table: published
+ * names, types and ranges), and the checks that run before any request.
  *
  * @module
  */
-import { z } from "genkit";
+import type { z } from "genkit";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { ZodSchema } from "../refs.ts";
-import { configObject } from "../wire_options.ts";
-import type { ParamRange } from "../text/catalog.ts";
-import type { ImageModelSpec, ImageParam } from "./catalog.ts";
+import { configObject, optionsSchema, type WireOption, wireValues } from "../wire_options.ts";
+import { IMAGE_MODELS, type ImageSpec } from "./catalog.ts";
 
 /** Most images one generate call asks for (that many requests in parallel). */
 export const MAX_IMAGES_PER_CALL = 4;
 
-const DESCRIPTIONS: Readonly<Record<keyof ImageConfigKeys, string>> = {
-  width: "Width of the image in pixels.",
-  height: "Height of the image in pixels.",
-  steps: "Diffusion steps: more can improve quality but take longer.",
-  guidance: "How closely the image follows the prompt: higher follows it more closely.",
-  seed: "Random seed for reproducible images (with numberOfImages, image i gets seed + i).",
-  negativePrompt: "What the image should not contain (negative_prompt).",
-  strength: "Image-to-image: how far the result may move from the source image, 0 to 1.",
-  numberOfImages:
+/** `numberOfImages`: the plugin's own key (that many requests), never sent. */
+const NUMBER_OF_IMAGES: WireOption = {
+  key: "numberOfImages",
+  wire: "numberOfImages",
+  kind: "int",
+  min: 1,
+  max: MAX_IMAGES_PER_CALL,
+  description:
     `Images to generate, each its own request in parallel (1 to ${MAX_IMAGES_PER_CALL}).`,
 };
-
-/** The keys of {@link ImageConfig} that are model parameters. */
-interface ImageConfigKeys {
-  width?: number;
-  height?: number;
-  steps?: number;
-  guidance?: number;
-  seed?: number;
-  negativePrompt?: string;
-  strength?: number;
-  numberOfImages?: number;
-}
 
 /**
  * Config of Workers AI image-generation models (camelCase; each key is sent
@@ -89,17 +75,18 @@ export interface ImageConfig {
   version?: undefined;
 }
 
-const imageConfigSchema = z.object({
-  width: z.number().int().describe(DESCRIPTIONS.width).optional(),
-  height: z.number().int().describe(DESCRIPTIONS.height).optional(),
-  steps: z.number().int().describe(DESCRIPTIONS.steps).optional(),
-  guidance: z.number().describe(DESCRIPTIONS.guidance).optional(),
-  seed: z.number().int().describe(DESCRIPTIONS.seed).optional(),
-  negativePrompt: z.string().min(1).describe(DESCRIPTIONS.negativePrompt).optional(),
-  strength: z.number().min(0).max(1).describe(DESCRIPTIONS.strength).optional(),
-  numberOfImages: z.number().int().min(1).max(MAX_IMAGES_PER_CALL)
-    .describe(DESCRIPTIONS.numberOfImages).optional(),
-});
+/** Every key some model takes, with its type only (each model's schema has its ranges). */
+function everyKey(): WireOption[] {
+  const seen = new Map<string, WireOption>();
+  for (const spec of IMAGE_MODELS as readonly ImageSpec[]) {
+    for (const o of spec.options) {
+      if (seen.has(o.key)) continue;
+      const { min: _min, max: _max, default: _default, ...typed } = o;
+      seen.set(o.key, typed);
+    }
+  }
+  return [...seen.values(), NUMBER_OF_IMAGES];
+}
 
 /**
  * Config schema of every Workers AI image model; each model's own schema
@@ -111,38 +98,17 @@ const imageConfigSchema = z.object({
  * ImageConfigSchema.parse({ width: 1024, height: 1024, seed: 42 });
  * ```
  */
-export const ImageConfigSchema: ZodSchema = imageConfigSchema;
+export const ImageConfigSchema: ZodSchema = optionsSchema(everyKey());
 
-const RANGED: readonly ImageParam[] = ["width", "height", "steps", "guidance", "seed", "strength"];
-
-/** The config keys a model takes. */
-function keysOf(spec: ImageModelSpec): (keyof ImageConfigKeys)[] {
-  const keys: (keyof ImageConfigKeys)[] = RANGED.filter((p) => spec.params[p] !== undefined);
-  if (spec.negativePrompt) keys.push("negativePrompt");
-  keys.push("numberOfImages");
-  return keys;
-}
-
-const schemaCache = new WeakMap<ImageModelSpec, z.ZodTypeAny>();
+const schemaCache = new WeakMap<ImageSpec, z.ZodTypeAny>();
 
 /** The config schema shown for one model: only the keys it takes, with its ranges. */
-export function imageConfigSchemaFor(spec: ImageModelSpec): z.ZodTypeAny {
+export function imageConfigSchemaFor(spec: ImageSpec): z.ZodTypeAny {
   let schema = schemaCache.get(spec);
-  if (schema) return schema;
-  const shape: Record<string, z.ZodTypeAny> = {};
-  for (const key of keysOf(spec)) {
-    const range = (RANGED as readonly string[]).includes(key)
-      ? spec.params[key as ImageParam]
-      : undefined;
-    if (!range) {
-      shape[key] = imageConfigSchema.shape[key];
-      continue;
-    }
-    const n = (range.int ? z.number().int() : z.number()).min(range.min).max(range.max);
-    shape[key] = n.describe(DESCRIPTIONS[key]).optional();
+  if (!schema) {
+    schema = optionsSchema([...spec.options, NUMBER_OF_IMAGES]);
+    schemaCache.set(spec, schema);
   }
-  schema = z.object(shape).strict();
-  schemaCache.set(spec, schema);
   return schema;
 }
 
@@ -160,76 +126,72 @@ const INSTEAD: ReadonlyMap<string, string> = new Map([
   ...[0, 1, 2, 3].map((i) => [`input_image_${i}`, "media parts in the prompt, in order"] as const),
 ]);
 
-function takesOnly(spec: ImageModelSpec): string {
-  return `it takes only ${keysOf(spec).join(", ")}`;
+/** The image config keys of the vocabulary (those a model may publish). */
+const VOCABULARY = ["width", "height", "steps", "guidance", "seed", "strength", "negativePrompt"];
+
+function takesOnly(spec: ImageSpec): string {
+  return `it takes only ${[...spec.options, NUMBER_OF_IMAGES].map((o) => o.key).join(", ")}`;
 }
 
-/** Why a model does not take a key it might be expected to take. */
-function whyNot(spec: ImageModelSpec, key: string): string {
+/** Another catalog model that takes `key`, as the alternative to name. */
+function alternative(spec: ImageSpec, key: string): string {
+  const other = (IMAGE_MODELS as readonly ImageSpec[]).find((m) =>
+    m.id !== spec.id && m.options.some((o) => o.key === key)
+  );
+  return other ? `; ${other.id} takes it` : "";
+}
+
+/** Why a model does not take a key of the vocabulary. */
+function whyNot(spec: ImageSpec, key: string): string {
   if ((key === "width" || key === "height") && spec.id.endsWith("/flux-1-schnell")) {
     // Observed: flux-1-schnell answers 5006 "Additional or unevaluated properties '/width, /height'".
-    return "its API has no width or height (Cloudflare refuses them with 5006); " + takesOnly(spec);
+    return "its published schema has no width or height (Cloudflare refuses them with 5006); " +
+      takesOnly(spec) + alternative(spec, key);
   }
-  if (key === "steps" && spec.request === "multipart" && spec.params.steps === undefined) {
+  if (key === "steps" && spec.request === "multipart") {
     return "it is a distilled model whose steps are fixed at 4 and cannot be set";
   }
   if (key === "strength" && spec.maxImages === 0) {
     return "it takes no source image, and strength applies to image-to-image only; " +
-      takesOnly(spec);
+      takesOnly(spec) + alternative(spec, key);
   }
-  return takesOnly(spec);
+  return `its published schema has no field for it; ${takesOnly(spec)}${alternative(spec, key)}`;
 }
 
-function checkRange(spec: ImageModelSpec, key: string, value: unknown, range: ParamRange): void {
-  if (
-    typeof value !== "number" || !Number.isFinite(value) || value < range.min ||
-    value > range.max || (range.int && !Number.isInteger(value))
-  ) {
-    throw invalid(
-      `config.${key} = ${JSON.stringify(value)} is out of range for ${spec.id}: it must be ${
-        range.int ? "a whole number" : "a number"
-      } from ${range.min} to ${range.max}.`,
-    );
+/** The reasons for every key a model does not take that a caller may set. */
+function notesFor(spec: ImageSpec): Record<string, string> {
+  const notes: Record<string, string> = {};
+  for (const key of VOCABULARY) {
+    if (!spec.options.some((o) => o.key === key)) notes[key] = whyNot(spec, key);
   }
+  for (const [key, instead] of INSTEAD) notes[key] = `use ${instead} instead`;
+  for (const key of Object.keys(notes)) {
+    // A key that is also an option of this model is taken, not refused.
+    if (spec.options.some((o) => o.key === key)) delete notes[key];
+  }
+  return notes;
 }
 
 /**
- * Checks a request's config against the keys and documented ranges of the
- * model (Genkit does not validate config) and returns it typed.
+ * Checks a request's config against the model's option table (Genkit does
+ * not validate config) and returns it typed: a key the model does not take,
+ * or a value out of its range, is refused with `INVALID_ARGUMENT` naming
+ * the model.
  */
-export function validateImageConfig(spec: ImageModelSpec, config: unknown): ImageConfig {
-  const c = configObject(spec.id, config);
-  const taken = new Set<string>(keysOf(spec));
-  for (const [key, value] of Object.entries(c)) {
-    if (value === undefined) continue;
-    const instead = INSTEAD.get(key);
-    if (instead) {
-      throw invalid(`config.${key} is not accepted by ${spec.id}: use ${instead} instead.`);
-    }
-    if (!taken.has(key)) {
+export function validateImageConfig(spec: ImageSpec, config: unknown): ImageConfig {
+  const { numberOfImages, ...rest } = configObject(spec.id, config);
+  wireValues(spec.id, spec.options, rest, notesFor(spec));
+  if (numberOfImages !== undefined) {
+    wireValues(spec.id, [NUMBER_OF_IMAGES], { numberOfImages });
+    const seed = spec.options.find((o) => o.key === "seed");
+    const max = seed?.max ?? Number.MAX_SAFE_INTEGER;
+    const n = numberOfImages as number;
+    if (seed && typeof rest.seed === "number" && rest.seed > max - (n - 1)) {
       throw invalid(
-        `config.${key} is not supported by ${spec.id}: ${whyNot(spec, key)}. Remove it.`,
+        `config.seed = ${rest.seed} with numberOfImages ${n} is out of range for ${spec.id}: ` +
+          `image i is made with seed + i, and seeds go up to ${max}.`,
       );
     }
   }
-  for (const p of RANGED) {
-    const range = spec.params[p];
-    if (range && c[p] !== undefined) checkRange(spec, p, c[p], range);
-  }
-  const n = c.numberOfImages;
-  if (n !== undefined) {
-    checkRange(spec, "numberOfImages", n, { min: 1, max: MAX_IMAGES_PER_CALL, int: true });
-    const seed = spec.params.seed;
-    if (seed && typeof c.seed === "number" && c.seed > seed.max - ((n as number) - 1)) {
-      throw invalid(
-        `config.seed = ${c.seed} with numberOfImages ${n} is out of range for ${spec.id}: image ` +
-          `i is made with seed + i, and seeds go up to ${seed.max}.`,
-      );
-    }
-  }
-  const negative = c.negativePrompt;
-  if (negative !== undefined && (typeof negative !== "string" || negative === "")) {
-    throw invalid(`config.negativePrompt for ${spec.id} must be a non-empty string.`);
-  }
-  return c as ImageConfig;
+  return { ...rest, ...(numberOfImages === undefined ? {} : { numberOfImages }) } as ImageConfig;
 }

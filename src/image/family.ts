@@ -9,16 +9,16 @@ import type { ModelInfo } from "genkit/model";
 import { displayLabel } from "../labels.ts";
 import { modelFamily, type ModelRunner } from "../model_family.ts";
 import type { FamilyContext, TaskFamily } from "../task_family.ts";
-import { IMAGE_MODELS, type ImageModelSpec, imageModelSpec, knownImageModel } from "./catalog.ts";
+import { IMAGE_MODELS, imageModelSpec, type ImageSpec, knownImageModel } from "./catalog.ts";
 import { imageConfigSchemaFor, validateImageConfig } from "./config.ts";
 import { imagePrompt, loadInputs, wireRequest } from "./request.ts";
 import { explained, imagePart } from "./response.ts";
 
 /** What Genkit's Developer UI and middleware should know about an image model. */
-function imageModelInfo(spec: ImageModelSpec): ModelInfo {
+function imageModelInfo(spec: ImageSpec): ModelInfo {
   return {
     label: displayLabel(spec.label),
-    stage: spec.beta ? "unstable" : "stable",
+    stage: spec.deprecated ? "deprecated" : spec.beta ? "unstable" : "stable",
     supports: {
       media: spec.maxImages > 0,
       output: ["media"],
@@ -34,8 +34,8 @@ function imageModelInfo(spec: ImageModelSpec): ModelInfo {
  * downloaded or any request sent; `numberOfImages` requests then go out in
  * parallel, and the first that fails stops the others.
  */
-function imageRunner(spec: ImageModelSpec, { client, downloads }: FamilyContext): ModelRunner {
-  return async (request, { abortSignal }) => {
+function imageRunner(spec: ImageSpec, { client, downloads }: FamilyContext): ModelRunner {
+  return async (request, { abortSignal, call }) => {
     const config = validateImageConfig(spec, request.config);
     const prompt = imagePrompt(spec, request, config);
     const inputs = await loadInputs(spec, prompt, downloads, abortSignal);
@@ -46,7 +46,7 @@ function imageRunner(spec: ImageModelSpec, { client, downloads }: FamilyContext)
       Array.from({ length: count }, async (_, i) => {
         try {
           const body = wireRequest(spec, prompt.text, config, inputs, i);
-          return imagePart(spec, await client.call(spec.id, body, { signal }));
+          return imagePart(spec, await client.call(spec.id, body, { ...call, signal }));
         } catch (e) {
           // The call fails anyway: spend no more requests on it.
           stop.abort();
@@ -68,12 +68,12 @@ function imageRunner(spec: ImageModelSpec, { client, downloads }: FamilyContext)
 }
 
 /** The image-generation family: every `Text-to-Image` model. */
-export const imageFamily: TaskFamily<ImageModelSpec> = modelFamily<ImageModelSpec>({
+export const imageFamily: TaskFamily<ImageSpec> = modelFamily<ImageSpec>({
   name: "image",
   noun: "an image-generation model",
   suggestion: "Use one such as @cf/black-forest-labs/flux-1-schnell.",
   tasks: ["Text-to-Image"],
-  catalog: IMAGE_MODELS,
+  catalog: IMAGE_MODELS as readonly ImageSpec[],
   known: knownImageModel,
   spec(id, live) {
     const known = knownImageModel(id);

@@ -11,7 +11,7 @@ import { base64 } from "../base64.ts";
 import type { DownloadPolicy } from "../downloads/policy.ts";
 import { invalidArgument as invalid } from "../errors.ts";
 import { mayBeKind, type MediaBytes, mediaBytes, type PromptMedia, singleTurn } from "../media.ts";
-import type { ImageModelSpec } from "./catalog.ts";
+import type { ImageModelSpec, ImageSpec } from "./catalog.ts";
 import type { ImageConfig } from "./config.ts";
 
 /** The inpainting model, suggested when a mask is sent to a model that does not inpaint. */
@@ -117,20 +117,23 @@ export async function loadInputs(
     : { images: bytes };
 }
 
-/** The numeric parameters, under the model's wire names, of image `index` of a call. */
+/**
+ * The parameters of image `index` of a call, under the published names of
+ * the model's option table: only what its schema names goes on the wire.
+ */
 function wireParams(
-  spec: ImageModelSpec,
+  spec: ImageSpec,
   config: ImageConfig,
   index: number,
-): [string, number][] {
-  const out: [string, number][] = [];
-  if (config.width !== undefined) out.push(["width", config.width]);
-  if (config.height !== undefined) out.push(["height", config.height]);
-  if (config.steps !== undefined) out.push([spec.stepsField, config.steps]);
-  if (config.guidance !== undefined) out.push(["guidance", config.guidance]);
-  if (config.strength !== undefined) out.push(["strength", config.strength]);
-  // Several images of one seed would be the same image: image i gets seed + i.
-  if (config.seed !== undefined) out.push(["seed", config.seed + index]);
+): [string, string | number][] {
+  const out: [string, string | number][] = [];
+  const values = config as Record<string, unknown>;
+  for (const o of spec.options) {
+    const value = values[o.key];
+    if (value === undefined) continue;
+    // Several images of one seed would be the same image: image i gets seed + i.
+    out.push([o.wire, o.key === "seed" ? (value as number) + index : value as string | number]);
+  }
   return out;
 }
 
@@ -149,7 +152,7 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
  * mask image's bytes (the only form the schema has for it).
  */
 export function wireRequest(
-  spec: ImageModelSpec,
+  spec: ImageSpec,
   text: string,
   config: ImageConfig,
   inputs: ImageInputs,
@@ -170,7 +173,6 @@ export function wireRequest(
     return { body: { form }, answer };
   }
   const body: Record<string, unknown> = { prompt: text };
-  if (config.negativePrompt !== undefined) body.negative_prompt = config.negativePrompt;
   for (const [name, value] of params) body[name] = value;
   const [source] = inputs.images;
   if (source) body.image_b64 = base64(source.bytes);

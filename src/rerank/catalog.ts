@@ -1,8 +1,13 @@
 /**
  * The models this plugin knows that rerank `contexts` against a `query`.
+ * Whether each takes `top_k` and `truncate_inputs` comes from its published
+ * definition (with the parameters its current types add, see
+ * `embedParams`); its label is written here.
  *
  * @module
  */
+import { embedParams } from "../embed/catalog.ts";
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
 
@@ -31,8 +36,20 @@ export interface RerankerSpec {
   truncateInputs: boolean;
 }
 
+/** A reranker's spec, from its published parameters. */
+function reranker(id: string, label: string): RerankerSpec {
+  const params = embedParams(id);
+  return {
+    id,
+    label,
+    topK: Object.hasOwn(params, "top_k"),
+    truncateInputs: Object.hasOwn(params, "truncate_inputs"),
+  };
+}
+
 /**
- * Every Workers AI model that reranks `contexts` against a `query`.
+ * Every Workers AI model that reranks `contexts` against a `query` (the
+ * published definitions whose input has both).
  *
  * @example
  * ```ts
@@ -45,14 +62,9 @@ export interface RerankerSpec {
  * ```
  */
 export const RERANKER_MODELS: readonly RerankerSpec[] = [
-  {
-    id: "@cf/baai/bge-reranker-base",
-    label: "BGE Reranker Base",
-    topK: true,
-    truncateInputs: false,
-  },
-  // bge-m3 scores `contexts` against a `query` too, but takes no `top_k`.
-  { id: "@cf/baai/bge-m3", label: "BGE M3 (query + contexts)", topK: false, truncateInputs: true },
+  reranker("@cf/baai/bge-reranker-base", "BGE Reranker Base"),
+  // bge-m3 scores `contexts` against a `query` too; it publishes no `top_k`.
+  reranker("@cf/baai/bge-m3", "BGE M3 (query + contexts)"),
 ];
 
 const RERANKER_BY_ID = byId(RERANKER_MODELS);
@@ -62,12 +74,13 @@ export function knownReranker(id: string): RerankerSpec | undefined {
   return RERANKER_BY_ID.get(id);
 }
 
-/** The reranker spec for any id: the catalog entry when known, otherwise bge-reranker's format. */
+/**
+ * The reranker spec for any id: the catalog entry when known, what its
+ * published definition says when it has one, otherwise bge-reranker's format.
+ */
 export function rerankerSpec(id: string): RerankerSpec {
-  return RERANKER_BY_ID.get(id) ?? {
-    id,
-    label: workersLabel(id),
-    topK: true,
-    truncateInputs: false,
-  };
+  const known = RERANKER_BY_ID.get(id);
+  if (known) return known;
+  if (publishedModel(id)) return reranker(id, workersLabel(id));
+  return { id, label: workersLabel(id), topK: true, truncateInputs: false };
 }

@@ -18,6 +18,7 @@ import {
   type RerankConfig,
   rerankConfigSchemaFor,
   rerankerInfo,
+  rerankWireFields,
   validateRerankConfig,
 } from "./config.ts";
 
@@ -28,13 +29,11 @@ function toRerankBody(
   query: string,
   contexts: string[],
 ): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+  return {
     query,
     contexts: contexts.map((text) => ({ text })),
+    ...rerankWireFields(spec, config),
   };
-  if (config.topK !== undefined && spec.topK) body.top_k = config.topK;
-  if (config.truncateInputs !== undefined) body.truncate_inputs = config.truncateInputs;
-  return body;
 }
 
 /** The `{id, score}` ranking of an answer, best first. */

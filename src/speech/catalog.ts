@@ -1,13 +1,18 @@
 /**
  * The text-to-speech models this plugin knows, the field each speaks, and
- * the options of each (from the models' documented input schemas), voices
- * included.
+ * the options of each, voices included: all from each model's published
+ * definition (`publishedModel`): names, enums and defaults. What a
+ * definition cannot say is written here beside it with its reason and
+ * source: that the Aura models take Deepgram's output settings (whose
+ * combinations `config.ts` checks), the documented audio type, and MeloTTS's
+ * languages.
  *
  * @module
  */
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
-import type { WireOption } from "../wire_options.ts";
+import { type OptionName, publishedOptions, type WireOption } from "../wire_options.ts";
 
 /**
  * Everything the plugin knows about one text-to-speech model.
@@ -51,137 +56,61 @@ export interface SpeechModelSpec {
 /** A spec with the full option descriptors the family validates with. */
 export type SpeechSpec = Omit<SpeechModelSpec, "options"> & { options: readonly WireOption[] };
 
-/** Deepgram's output encodings and containers (Aura's schema). */
+/** Deepgram's output encodings (Aura's published `encoding` enum). */
 export const AURA_ENCODINGS = ["linear16", "flac", "mulaw", "alaw", "mp3", "opus", "aac"] as const;
-const AURA_CONTAINERS = ["none", "wav", "ogg"] as const;
 
-function aura(
-  id: string,
-  label: string,
-  speakers: readonly string[],
-  defaultSpeaker: string,
-): SpeechSpec {
+/** The speech config vocabulary: each key with the published name it is sent under. */
+const SPEECH_NAMES: readonly OptionName[] = [
+  { key: "lang", wire: "lang", description: "The language spoken." },
+  { key: "speaker", wire: "speaker", description: "The voice." },
+  { key: "encoding", wire: "encoding", description: "The audio encoding (mp3 when omitted)." },
+  {
+    key: "container",
+    wire: "container",
+    description: "wav or none for linear16, mulaw and alaw; ogg for opus.",
+  },
+  {
+    key: "sampleRate",
+    wire: "sample_rate",
+    description: "Samples a second; which rates each encoding takes is checked.",
+  },
+  {
+    key: "bitRate",
+    wire: "bit_rate",
+    description: "Bits a second, for mp3, opus and aac; checked per encoding.",
+  },
+];
+
+/**
+ * MeloTTS's languages. Its published `lang` is a free string (default `en`);
+ * these are the languages of the MeloTTS library (myshell-ai/MeloTTS README:
+ * EN, ES, FR, ZH, JP, KR), so a code it cannot speak is refused here rather
+ * than answered in English.
+ */
+const MELO_LANGUAGES = ["en", "es", "fr", "zh", "jp", "kr"];
+
+/** A text-to-speech model: its published definition, with what it cannot say beside it. */
+function speechModel(id: string, label: string): SpeechSpec {
+  const published = publishedModel(id);
+  const options = publishedOptions(id, SPEECH_NAMES).map((o): WireOption =>
+    o.key === "lang" && o.kind === "string" ? { ...o, kind: "enum", values: MELO_LANGUAGES } : o
+  );
+  const speaker = options.find((o) => o.key === "speaker");
   return {
     id,
     label,
-    textField: "text",
-    deepgram: true,
-    speakers,
-    defaultSpeaker,
+    // MeloTTS publishes `prompt`, the Aura models `text`.
+    textField: published?.inputFields.includes("prompt") ? "prompt" : "text",
+    // Deepgram's output settings: their combinations are Deepgram's, not in the definition.
+    deepgram: options.some((o) => o.key === "container"),
+    ...(speaker?.values ? { speakers: speaker.values } : {}),
+    ...(typeof speaker?.default === "string" ? { defaultSpeaker: speaker.default } : {}),
+    // Every published output is audio/mpeg (MeloTTS's also base64 JSON); reported to be WAV
+    // at times (cloudflare-docs #25480), so the bytes decide and this is the last resort.
     documentedType: "audio/mpeg",
-    options: [
-      // The schema's voice field is `speaker` (a peer sends `voice`, which it does not have).
-      {
-        key: "speaker",
-        wire: "speaker",
-        kind: "enum",
-        values: speakers,
-        description: `The voice (default ${defaultSpeaker}).`,
-      },
-      {
-        key: "encoding",
-        wire: "encoding",
-        kind: "enum",
-        values: AURA_ENCODINGS,
-        description: "The audio encoding (default mp3).",
-      },
-      {
-        key: "container",
-        wire: "container",
-        kind: "enum",
-        values: AURA_CONTAINERS,
-        description: "wav or none for linear16, mulaw and alaw; ogg for opus.",
-      },
-      {
-        key: "sampleRate",
-        wire: "sample_rate",
-        kind: "int",
-        min: 8000,
-        max: 48000,
-        description: "Samples a second; which rates each encoding takes is checked.",
-      },
-      {
-        key: "bitRate",
-        wire: "bit_rate",
-        kind: "int",
-        min: 4000,
-        max: 650000,
-        description: "Bits a second, for mp3, opus and aac; checked per encoding.",
-      },
-    ],
+    options,
   };
 }
-
-const AURA_1_SPEAKERS = [
-  "angus",
-  "asteria",
-  "arcas",
-  "orion",
-  "orpheus",
-  "athena",
-  "luna",
-  "zeus",
-  "perseus",
-  "helios",
-  "hera",
-  "stella",
-];
-
-const AURA_2_EN_SPEAKERS = [
-  "amalthea",
-  "andromeda",
-  "apollo",
-  "arcas",
-  "aries",
-  "asteria",
-  "athena",
-  "atlas",
-  "aurora",
-  "callista",
-  "cora",
-  "cordelia",
-  "delia",
-  "draco",
-  "electra",
-  "harmonia",
-  "helena",
-  "hera",
-  "hermes",
-  "hyperion",
-  "iris",
-  "janus",
-  "juno",
-  "jupiter",
-  "luna",
-  "mars",
-  "minerva",
-  "neptune",
-  "odysseus",
-  "ophelia",
-  "orion",
-  "orpheus",
-  "pandora",
-  "phoebe",
-  "pluto",
-  "saturn",
-  "thalia",
-  "theia",
-  "vesta",
-  "zeus",
-];
-
-const AURA_2_ES_SPEAKERS = [
-  "sirio",
-  "nestor",
-  "carina",
-  "celeste",
-  "alvaro",
-  "diana",
-  "aquila",
-  "selena",
-  "estrella",
-  "javier",
-];
 
 /**
  * Every Workers AI text-to-speech model this plugin knows.
@@ -197,27 +126,10 @@ const AURA_2_ES_SPEAKERS = [
  * ```
  */
 export const SPEECH_MODELS: readonly SpeechModelSpec[] = [
-  {
-    id: "@cf/myshell-ai/melotts",
-    label: "MeloTTS",
-    textField: "prompt",
-    deepgram: false,
-    // Documented as MP3, reported to answer WAV (cloudflare-docs #25480): the bytes decide.
-    documentedType: "audio/mpeg",
-    options: [
-      {
-        key: "lang",
-        wire: "lang",
-        kind: "enum",
-        // The languages of the MeloTTS library (its README); the schema names only en and fr.
-        values: ["en", "es", "fr", "zh", "jp", "kr"],
-        description: "The language spoken (default en).",
-      } satisfies WireOption,
-    ],
-  },
-  aura("@cf/deepgram/aura-1", "Deepgram Aura-1", AURA_1_SPEAKERS, "angus"),
-  aura("@cf/deepgram/aura-2-en", "Deepgram Aura-2 EN", AURA_2_EN_SPEAKERS, "luna"),
-  aura("@cf/deepgram/aura-2-es", "Deepgram Aura-2 ES", AURA_2_ES_SPEAKERS, "aquila"),
+  speechModel("@cf/myshell-ai/melotts", "MeloTTS"),
+  speechModel("@cf/deepgram/aura-1", "Deepgram Aura-1"),
+  speechModel("@cf/deepgram/aura-2-en", "Deepgram Aura-2 EN"),
+  speechModel("@cf/deepgram/aura-2-es", "Deepgram Aura-2 ES"),
 ];
 
 /**
@@ -246,16 +158,10 @@ export function knownSpeechModel(id: string): SpeechSpec | undefined {
 
 /**
  * The spec of any id served as text-to-speech: the catalog's entry, or, for
- * a model the catalog does not know, `{ text }` with no options (what the
- * Aura models take), its audio typed from its bytes.
+ * a model the catalog does not know, what its published definition says
+ * (without one: `{ text }` with no options, what the Aura models take), its
+ * audio typed from its bytes.
  */
 export function speechSpec(id: string): SpeechSpec {
-  return BY_ID.get(id) ?? {
-    id,
-    label: workersLabel(id),
-    textField: "text",
-    deepgram: false,
-    documentedType: "audio/mpeg",
-    options: [],
-  };
+  return BY_ID.get(id) ?? speechModel(id, workersLabel(id));
 }

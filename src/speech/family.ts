@@ -9,6 +9,7 @@ import type { GenerateResponseData, ModelInfo } from "genkit/model";
 import { isPlainObject, malformed } from "../client/answer.ts";
 import type { Outcome } from "../client/types.ts";
 import { invalidArgument as invalid } from "../errors.ts";
+import { publishedModel } from "../definitions/mod.ts";
 import { displayLabel } from "../labels.ts";
 import { modelFamily, type ModelRunner } from "../model_family.ts";
 import type { FamilyContext, TaskFamily } from "../task_family.ts";
@@ -19,8 +20,14 @@ import { rawAudioType, SpeechConfigSchema, speechSchemaFor, speechWireConfig } f
 
 /** What Genkit's Developer UI and middleware should know about a text-to-speech model. */
 function speechInfo(spec: SpeechSpec): ModelInfo {
+  const published = publishedModel(spec.id);
   return {
     label: displayLabel(spec.label),
+    ...(published?.deprecated
+      ? { stage: "deprecated" as const }
+      : published?.beta
+      ? { stage: "unstable" as const }
+      : {}),
     supports: {
       media: false,
       output: ["media"],
@@ -100,7 +107,7 @@ function toResponse(url: string, contentType: string, chars: number): GenerateRe
 
 /** The runner of one text-to-speech model. */
 function speechRunner(spec: SpeechSpec, { client }: FamilyContext): ModelRunner {
-  return async (request, { abortSignal }) => {
+  return async (request, { call }) => {
     const wire = speechWireConfig(spec, request.config);
     const { text, media } = singleTurn(spec.id, request);
     if (media.length > 0) {
@@ -110,9 +117,7 @@ function speechRunner(spec: SpeechSpec, { client }: FamilyContext): ModelRunner 
     const body = { [spec.textField]: text, ...wire };
     // Binary answers are asked for as bytes (over a binding, as a raw response);
     // a JSON answer (MeloTTS's base64 `audio`) is read as JSON all the same.
-    const outcome = await client.call(spec.id, { body: { json: body }, answer: "bytes" }, {
-      signal: abortSignal,
-    });
+    const outcome = await client.call(spec.id, { body: { json: body }, answer: "bytes" }, call);
     const { bytes, label } = audioOf(spec, outcome);
     const contentType = typeOf(spec, wire, bytes, label);
     return toResponse(dataUrl(bytes, contentType), contentType, text.length);

@@ -173,7 +173,8 @@ function moondream(ctx: TaskContext): TaskAnswer {
   const reasoning = booleanAt(body, "reasoning") ?? true;
   numberAt(body, "temperature", { min: 0, max: 2 });
   numberAt(body, "top_p", { min: 0, max: 1 });
-  const maxTokens = numberAt(body, "max_tokens", { int: true, min: 1, max: 2048 }) ?? 768;
+  // The published range and default (moondream3.1-9B-A2B.json).
+  const maxTokens = numberAt(body, "max_tokens", { int: true, min: 1, max: 28672 }) ?? 8192;
   const maxObjects = numberAt(body, "max_objects", { int: true, min: 1, max: 500 }) ?? 150;
   const stream = booleanAt(body, "stream") ?? true;
   const image = moondreamImage(stringAt(body, "image"), task !== "query");

@@ -42,10 +42,24 @@ Options:
   --api-token <token>          Bearer token every request must carry (default emulator-token).
   --service-time-ms <n>        Milliseconds added before every model answer (default 0).
   --stream-event-delay-ms <n>  Milliseconds between two events of a stream (default 0).
+  --stream-first-event-delay-ms <n>
+                               Milliseconds before a stream's first event (default 0).
   --rate-limit <task>=<n>/<ms> At most <n> requests of a task per window of <ms>, the rest
                                answered 429 (code 3040, Retry-After); repeatable, e.g.
                                --rate-limit "Text Embeddings=3000/60000".
+  --queue-delay-ms <n>         Milliseconds from a queued batch's submission to its results
+                               (queued, then running; default 0).
+  --queue-expire-ms <n>        Milliseconds a finished batch's results are kept (default a day).
   --require-license-agreement  Llama 3.2 Vision answers 5016 until {"prompt":"agree"} is sent once.
+  --judge <published|off>      Judge /ai/run bodies by the published input schemas (default
+                               published: a violation is 400, code 5006), or not at all.
+  --vectorize-index <name>:<dimensions>:<metric>[:<property>=<type>,...]
+                               A Vectorize index to start with (metric cosine, euclidean or
+                               dot-product; metadata indexes string, number or boolean);
+                               repeatable, e.g. --vectorize-index docs:768:cosine:lang=string.
+  --vectorize-apply-delay-ms <n>  Milliseconds before a Vectorize write is applied (default 0).
+                               AI Search serves the instance default/docs over a small corpus;
+                               Markdown conversion takes HTML, Markdown, CSV and plain text.
   --json                       Print one JSON line {url, gatewayUrl, accountId, apiToken}
                                instead of the export lines.
   -h, --help                   Show this help.
@@ -104,6 +118,14 @@ function parse(args: readonly string[]): Command {
       case "--require-license-agreement":
         options.requireLicenseAgreement = bool();
         break;
+      case "--judge": {
+        const v = value();
+        if (v !== "published" && v !== "off") {
+          throw new UsageError(`${flag} needs published or off, not ${v}`);
+        }
+        options.judge = v;
+        break;
+      }
       case "--port":
         options.port = whole(65535);
         break;
@@ -116,6 +138,9 @@ function parse(args: readonly string[]): Command {
       case "--stream-event-delay-ms":
         options.streamEventDelayMs = whole(3_600_000);
         break;
+      case "--stream-first-event-delay-ms":
+        options.streamFirstEventDelayMs = whole(3_600_000);
+        break;
       case "--rate-limit": {
         const v = value();
         const m = /^(.+?)\s*=\s*(\d+)\/(\d+)$/.exec(v);
@@ -126,6 +151,34 @@ function parse(args: readonly string[]): Command {
         options.rateLimits = { ...options.rateLimits, [m[1]]: limit };
         break;
       }
+      case "--vectorize-index": {
+        const v = value();
+        const m = /^([a-z0-9][a-z0-9-]*):(\d+):(cosine|euclidean|dot-product)(?::(.+))?$/.exec(v);
+        const props = (m?.[4] ?? "").split(",").filter(Boolean).map((p) => p.split("="));
+        if (!m || props.some(([k, t]) => !k || !["string", "number", "boolean"].includes(t))) {
+          throw new UsageError(
+            `${flag} needs <name>:<dimensions>:<metric>[:<property>=<type>,...], not ${v}`,
+          );
+        }
+        const vectorize = options.vectorize ?? {};
+        vectorize.indexes = [...(vectorize.indexes ?? []), {
+          name: m[1],
+          dimensions: Number(m[2]),
+          metric: m[3] as "cosine",
+          metadataIndexes: Object.fromEntries(props) as Record<string, "string">,
+        }];
+        options.vectorize = vectorize;
+        break;
+      }
+      case "--queue-delay-ms":
+        options.queue = { ...options.queue, delayMs: whole(86_400_000) };
+        break;
+      case "--queue-expire-ms":
+        options.queue = { ...options.queue, expireMs: whole(2_592_000_000) };
+        break;
+      case "--vectorize-apply-delay-ms":
+        options.vectorize = { ...options.vectorize, applyDelayMs: whole(3_600_000) };
+        break;
       case "--account-id":
         options.accountId = value();
         break;

@@ -1,5 +1,5 @@
 /**
- * The embedding task: the models of the plugin's embedding catalog, their
+ * The embedding task: the published Text Embeddings models, their
  * input schemas (`text` with or without `pooling`, qwen3-embedding's
  * `queries`/`documents`, bge-m3's `contexts`) and deterministic unit vectors
  * of each model's dimensions, on `/ai/run` and `/ai/v1/embeddings`.
@@ -7,14 +7,27 @@
  * @module
  */
 
-import { type EmbedderSpec, EMBEDDING_MODELS, knownEmbedder } from "../embed/catalog.ts";
-import { knownReranker } from "../rerank/catalog.ts";
+import { publishedModel } from "../definitions/mod.ts";
+import { PUBLISHED_SCHEMAS } from "../definitions/schemas.ts";
 import { badInput, noSuchModel } from "./errors.ts";
 import { modelObject, type SearchTask } from "./model_object.ts";
 import { embed, rank } from "./scoring.ts";
 import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
 import { countWords, isObject } from "./util.ts";
 import { contextTexts, jsonInput, refuseExtraKeys, stringList } from "./validate.ts";
+
+/**
+ * Vector lengths of the embedders whose definitions publish no
+ * `output_dimensions`, from their model cards on Hugging Face (BAAI/bge-m3,
+ * google/embeddinggemma-300m, Qwen/Qwen3-Embedding-0.6B,
+ * pfnet/plamo-embedding-1b).
+ */
+const MODEL_CARD_DIMENSIONS: Readonly<Record<string, number>> = {
+  "@cf/baai/bge-m3": 1024,
+  "@cf/google/embeddinggemma-300m": 768,
+  "@cf/qwen/qwen3-embedding-0.6b": 1024,
+  "@cf/pfnet/plamo-embedding-1b": 2048,
+};
 
 const SEARCH_TASK: SearchTask = {
   name: "Text Embeddings",
@@ -43,22 +56,56 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 /** Most inputs of one `/ai/v1/embeddings` request, whatever the model. */
 const OPENAI_MAX_INPUTS = 100;
 
-/** A catalog embedder, with its dimensions. */
-type Served = EmbedderSpec & { dimensions: number };
-
-/** The catalog entry of an embedding model the emulator serves (one with known dimensions). */
-function served(id: string): Served | undefined {
-  const spec = knownEmbedder(id);
-  return spec?.dimensions === undefined ? undefined : { ...spec, dimensions: spec.dimensions };
+/** What answering an embedding model needs, from its published definition. */
+interface Served {
+  id: string;
+  /** The vector length (published `output_dimensions`, else the model card's). */
+  dimensions: number;
+  /** Its input fields: `text` (+ `pooling`), `queries`/`documents`, or `contexts` too. */
+  fields: "queries-documents" | "text";
+  /** Whether its input has `pooling`. */
+  pooling: boolean;
+  /** Whether it also ranks `contexts` against a `query` (bge-m3). */
+  reranks: boolean;
 }
+
+/** The top-level input fields of a published schema, over its branches. */
+function inputFields(schema: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (s: unknown) => {
+    if (!isObject(s)) return;
+    if (isObject(s.properties)) Object.keys(s.properties).forEach((k) => out.add(k));
+    for (const b of [s.oneOf, s.anyOf]) if (Array.isArray(b)) b.forEach(walk);
+  };
+  walk(schema);
+  return out;
+}
+
+/** An embedding model the emulator serves: a published Text Embeddings model of known length. */
+function served(id: string): Served | undefined {
+  const schema = Object.hasOwn(PUBLISHED_SCHEMAS, id) ? PUBLISHED_SCHEMAS[id] : undefined;
+  if (schema?.task !== "Text Embeddings") return undefined;
+  const dimensions = publishedModel(id)?.outputDimensions ?? MODEL_CARD_DIMENSIONS[id];
+  if (dimensions === undefined) return undefined;
+  const fields = inputFields(schema.input);
+  return {
+    id,
+    dimensions,
+    fields: fields.has("queries") ? "queries-documents" : "text",
+    pooling: fields.has("pooling"),
+    reranks: fields.has("contexts"),
+  };
+}
+
+/** Most items of a list the task reads (the published schema judged the real limits). */
+const ANY_LENGTH = Number.MAX_SAFE_INTEGER;
 
 /** qwen3-embedding: `queries` and `documents` (or `text`), each at most `batchLimit`. */
 function queriesDocuments(spec: Served, body: Record<string, unknown>): unknown {
-  refuseExtraKeys(body, ["queries", "documents", "text", "instruction"]);
   if (body.instruction !== undefined && typeof body.instruction !== "string") {
     throw badInput("Type mismatch of '/instruction', not in 'string'");
   }
-  const max = spec.batchLimit;
+  const max = ANY_LENGTH;
   const queries = body.queries === undefined ? [] : stringList(body.queries, "/queries", max);
   const docs = [
     ...(body.documents === undefined ? [] : stringList(body.documents, "/documents", max)),
@@ -100,20 +147,14 @@ function runResult(spec: Served, body: unknown): unknown {
   if (!isObject(body)) throw badInput("Type mismatch of '/', not in 'object'");
   if (spec.fields === "queries-documents") return queriesDocuments(spec, body);
   // An embedder that also reranks (bge-m3) takes `{text}` or `{query?, contexts}`.
-  const reranks = knownReranker(spec.id) !== undefined;
-  refuseExtraKeys(body, [
-    "text",
-    ...(spec.pooling ? ["pooling"] : []),
-    ...(reranks ? ["query", "contexts"] : []),
-    ...(spec.truncateInputs ? ["truncate_inputs"] : []),
-  ]);
+  const reranks = spec.reranks;
   if (body.text === undefined && reranks) return contextsResult(spec, body);
   if (body.text === undefined) throw badInput("required properties at '/' are 'text'");
   const pooling = spec.pooling ? body.pooling ?? "mean" : "mean";
   if (pooling !== "mean" && pooling !== "cls") {
     throw badInput(`Value at '/pooling' is not one of the enum values 'mean', 'cls'`);
   }
-  const texts = stringList(body.text, "/text", spec.batchLimit);
+  const texts = stringList(body.text, "/text", ANY_LENGTH);
   const d = spec.dimensions;
   const shape = [texts.length, d];
   const data = texts.map((t) => embed(t, d, pooling));
@@ -156,11 +197,11 @@ export const embedTask: EmulatorTask = {
     return { result: runResult(spec, body) };
   },
   models: () =>
-    EMBEDDING_MODELS.flatMap((m) => {
-      const spec = served(m.id);
+    Object.keys(PUBLISHED_SCHEMAS).sort().flatMap((id) => {
+      const spec = served(id);
       if (!spec) return [];
       const description = DESCRIPTIONS[spec.id] ??
-        `${spec.label}: a text-embedding model served by Workers AI.`;
+        `${id.split("/").pop()}: a text-embedding model served by Workers AI.`;
       return [modelObject(spec.id, SEARCH_TASK, description, [
         ["max_input_tokens", "512"],
         ["output_dimensions", String(spec.dimensions)],

@@ -5,9 +5,12 @@
  */
 
 import { createHandler } from "./handler.ts";
+import { withRequestIds } from "./request_ids.ts";
 import { serve, type ServerRuntime } from "./server.ts";
 import { createState } from "./state.ts";
 import type { Emulator, EmulatorOptions, Fault } from "./types.ts";
+import { initQueue } from "./queue.ts";
+import { initServices } from "./vectorize_services.ts";
 
 /**
  * Starts an emulator with a chosen server implementation (`deno` or `node`);
@@ -18,8 +21,10 @@ export async function startEmulatorOn(
   runtime?: ServerRuntime,
 ): Promise<Emulator> {
   const state = createState(options);
+  initServices(state, options);
+  initQueue(state, options.queue);
   const hostname = options.hostname ?? "127.0.0.1";
-  const server = await serve(createHandler(state), {
+  const server = await serve(withRequestIds(createHandler(state)), {
     hostname,
     port: options.port ?? 0,
     runtime,

@@ -16,12 +16,15 @@ import {
   successEnvelope,
 } from "./errors.ts";
 import { faultResponse, streamPlan, takeFault } from "./faults.ts";
+import { isKnownModel, judgeRequest } from "./judge.ts";
 import { errorResponse, Exchange, gone, jsonResponse, plainJson, taskResponse } from "./respond.ts";
+import { isQueueRequest, queueAnswer } from "./queue.ts";
 import { searchModels } from "./search.ts";
 import type { EmulatorState } from "./state.ts";
 import { type ModelOp, type TaskBody, taskFor } from "./tasks.ts";
 import type { EmulatorRoute, Fault, RecordedRequest } from "./types.ts";
 import { isObject, untilAborted, wait } from "./util.ts";
+import { isServicePath, serviceAnswer } from "./vectorize_services.ts";
 
 interface Routed {
   route: EmulatorRoute;
@@ -31,6 +34,8 @@ interface Routed {
   model?: string;
   /** The path after `/client/v4` (or the gateway base), for routing errors. */
   tail: string;
+  /** For Vectorize, AI Search and Markdown conversion: the path after `/accounts/{id}/`. */
+  service?: string;
 }
 
 function routeOf(path: string, body: unknown): Routed {
@@ -48,7 +53,17 @@ function routeOf(path: string, body: unknown): Routed {
       return { route: "embeddings", op: "embeddings", account, model: bodyModel, tail };
     }
     if (sub === "models/search") return { route: "models-search", account, tail };
+    if (sub === "finetunes") return { route: "finetunes", account, tail };
+    if (sub === "tomarkdown" || sub === "tomarkdown/supported") {
+      return { route: "tomarkdown", account, tail, service: `ai/${sub}` };
+    }
     return { route: "other", account, tail };
+  }
+  // Vectorize and AI Search live beside /ai under the account.
+  const service = /^\/client\/v4(\/accounts\/([^/]+)\/(.*))$/.exec(path);
+  const kind = service ? isServicePath(service[3]) : undefined;
+  if (service && kind) {
+    return { route: kind, account: service[2], tail: service[1], service: service[3] };
   }
   const gw = /^\/gateway\/v1(\/([^/]+)\/[^/]+\/workers-ai\/(.*))$/.exec(path);
   if (gw) {
@@ -89,6 +104,11 @@ function modelAnswer(ex: Exchange, req: ModelRequest): Response {
   if (model === undefined) throw badInput("required properties at '/' are 'model'");
   const task = taskFor(model, op);
   if (!task) throw noSuchModel(model);
+  if (op === "run" && ex.state.judge === "published") {
+    // Judged by the published definition, as the service does, before the task answers.
+    if (!isKnownModel(model)) throw noSuchModel(model);
+    judgeRequest(model, req.body, req.query);
+  }
   const answer = task.answer({
     model,
     op,
@@ -96,6 +116,7 @@ function modelAnswer(ex: Exchange, req: ModelRequest): Response {
     query: req.query,
     state: ex.state,
     jsonForStream: fault?.jsonForStream === true,
+    affinity: ex.record.headers["x-session-affinity"],
   });
   return taskResponse(ex, answer, {
     envelope: op === "run",
@@ -155,6 +176,24 @@ export function createHandler(state: EmulatorState): (request: Request) => Promi
         `Could not route to ${routed.tail}, perhaps your object identifier is invalid?`,
       );
     }
+    if (routed.service !== undefined) {
+      if (read.malformed) return reply(400, 40000, "Unexpected token in JSON body");
+      const answer = await serviceAnswer(
+        state,
+        request.method,
+        routed.service,
+        read.body,
+        url.searchParams,
+      );
+      record.status = answer.status;
+      return answer;
+    }
+    if (routed.route === "finetunes") {
+      if (request.method !== "GET") return reply(405, 7001, "Method not allowed");
+      // Cloudflare's docs show the list nested in one more array; so does the emulator.
+      const body = { success: true, result: [state.finetunes], errors: [], messages: [] };
+      return plainJson(record, 200, JSON.stringify(body));
+    }
     if (op === undefined) {
       // The model search, the only route left that is not a model request.
       if (request.method !== "GET") return reply(405, 7001, "Method not allowed");
@@ -199,6 +238,15 @@ export function createHandler(state: EmulatorState): (request: Request) => Promi
     }
     try {
       if (read.malformed) throw badInput("Unexpected token in JSON body");
+      if (op === "run" && routed.model !== undefined && isQueueRequest(url.searchParams, json)) {
+        // The async batch queue: a submission (judged like any input) or a poll.
+        const poll = isObject(json) && "request_id" in json;
+        if (!poll && state.judge === "published" && isKnownModel(routed.model)) {
+          judgeRequest(routed.model, read.body, new URLSearchParams());
+        }
+        const result = queueAnswer(state, routed.model, json);
+        return jsonResponse(ex, 200, successEnvelope(result), extra);
+      }
       return modelAnswer(ex, {
         op,
         model: routed.model,

@@ -1,20 +1,19 @@
 /**
- * Image-generation requests as the service validates them: the JSON schema
- * of each model (strict: an unknown field is 5006, as flux-1-schnell's
- * `width`/`height` are), and FLUX.2's multipart form (a JSON body is 5006
- * "required properties at '/' are 'multipart'"). What the request asks for
- * comes back as one {@link ImageAsk}.
+ * Image-generation requests: what a request asks for, as one
+ * {@link ImageAsk}. Fields, types and ranges are judged before, by the
+ * model's published input schema (and FLUX.2's form table, see `judge.ts`);
+ * here the body is read, its input images decoded (an undecodable image is
+ * 5006, bad base64 5004), and FLUX.2's multipart form required (a JSON body
+ * is 5006 "required properties at '/' are 'multipart'").
  *
  * @module
  */
 
-import type { ImageModelSpec, ImageParam } from "../image/catalog.ts";
+import type { ImageModelSpec } from "../image/catalog.ts";
 import { sniffImageType } from "../media.ts";
-import type { ParamRange } from "../text/catalog.ts";
 import { ApiError, badInput } from "./errors.ts";
 import type { TaskBody } from "./tasks.ts";
 import { isObject, typeName } from "./util.ts";
-import { refuseExtraKeys } from "./validate.ts";
 
 /** An input the answer depends on: its field and what identifies its bytes. */
 export interface AskedInput {
@@ -44,27 +43,11 @@ export function hashBytes(bytes: Uint8Array): string {
   return h.toString(16).padStart(8, "0");
 }
 
-function checkNumber(path: string, value: unknown, range: ParamRange): number {
-  const want = range.int ? "integer" : "number";
-  if (
-    typeof value !== "number" || !Number.isFinite(value) || (range.int && !Number.isInteger(value))
-  ) {
-    throw badInput(`Type mismatch of '${path}', '${typeName(value)}' not in '${want}'`);
-  }
-  if (value < range.min) throw badInput(`Value at '${path}' is less than minimum ${range.min}`);
-  if (value > range.max) throw badInput(`Value at '${path}' is more than maximum ${range.max}`);
-  return value;
-}
-
-function checkPrompt(spec: ImageModelSpec, value: unknown): string {
+/** The prompt the answer is made from (its length and the rest are the schema's to judge). */
+function checkPrompt(value: unknown): string {
   if (value === undefined) throw badInput("required properties at '/' are 'prompt'");
   if (typeof value !== "string") {
     throw badInput(`Type mismatch of '/prompt', '${typeName(value)}' not in 'string'`);
-  }
-  if (value.length < 1) throw badInput("String at '/prompt' is shorter than minLength 1");
-  const max = spec.maxPromptLength;
-  if (max !== undefined && [...value].length > max) {
-    throw badInput(`String at '/prompt' is longer than maxLength ${max}`);
   }
   return value;
 }
@@ -108,47 +91,10 @@ function imageBytes(path: string, bytes: Uint8Array): AskedInput {
   return { field: path.slice(1), id: hashBytes(bytes), ...(size ? { size } : {}) };
 }
 
-/** The wire names a JSON model takes, by the catalog (and the schema it mirrors). */
-function jsonFields(spec: ImageModelSpec): string[] {
-  const fields = ["prompt"];
-  for (const p of ["width", "height", "guidance", "seed", "strength"] as const) {
-    if (spec.params[p]) fields.push(p);
-  }
-  if (spec.params.steps) fields.push(spec.stepsField);
-  // lucid-origin's schema has both num_steps and steps (1-40).
-  if (spec.id === "@cf/leonardo/lucid-origin") fields.push("num_steps");
-  if (spec.negativePrompt) fields.push("negative_prompt");
-  // The shared Stable Diffusion schema has image, image_b64 and mask on every model.
-  if (spec.input === "image_b64") fields.push("image", "image_b64", "mask");
-  return fields;
-}
-
-/** The range of a wire field. */
-function rangeOf(spec: ImageModelSpec, field: string): ParamRange | undefined {
-  const param = field === "num_steps" ? "steps" : field;
-  return spec.params[param as ImageParam];
-}
-
 function jsonAsk(spec: ImageModelSpec, body: unknown): ImageAsk {
   if (!isObject(body)) throw badInput(`Type mismatch of '/', '${typeName(body)}' not in 'object'`);
-  refuseExtraKeys(body, jsonFields(spec));
-  const ask: ImageAsk = { prompt: checkPrompt(spec, body.prompt), inputs: [] };
-  for (const [field, value] of Object.entries(body)) {
-    const range = rangeOf(spec, field);
-    if (range && value !== undefined) checkNumber(`/${field}`, value, range);
-  }
-  if (body.negative_prompt !== undefined) {
-    if (typeof body.negative_prompt !== "string") {
-      throw badInput(
-        `Type mismatch of '/negative_prompt', '${typeName(body.negative_prompt)}' not in 'string'`,
-      );
-    }
-    // phoenix-1.0's negative_prompt has minLength 1.
-    if (body.negative_prompt === "" && spec.id === "@cf/leonardo/phoenix-1.0") {
-      throw badInput("String at '/negative_prompt' is shorter than minLength 1");
-    }
-    ask.negativePrompt = body.negative_prompt;
-  }
+  const ask: ImageAsk = { prompt: checkPrompt(body.prompt), inputs: [] };
+  if (typeof body.negative_prompt === "string") ask.negativePrompt = body.negative_prompt;
   if (body.image_b64 !== undefined) {
     if (typeof body.image_b64 !== "string") {
       throw badInput(
@@ -174,35 +120,16 @@ function jsonAsk(spec: ImageModelSpec, body: unknown): ImageAsk {
   return ask;
 }
 
-/** A number form field: its text, parsed as the schema's type. */
-function formNumber(field: string, text: string, range: ParamRange): number {
-  const pattern = range.int ? /^-?\d+$/ : /^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i;
-  if (!pattern.test(text.trim())) {
-    throw badInput(
-      `Type mismatch of '/${field}', 'string' not in '${range.int ? "integer" : "number"}'`,
-    );
-  }
-  return checkNumber(`/${field}`, Number(text), range);
+/** A number form field's value (its type and range were judged before), if it reads as one. */
+function formNumber(text: string): number | undefined {
+  const n = Number(text.trim());
+  return text.trim() !== "" && Number.isFinite(n) ? n : undefined;
 }
 
-/** FLUX.2's form fields: prompt, up to four input images, and the numeric parameters it takes. */
-function formAsk(spec: ImageModelSpec, form: FormData): ImageAsk {
-  const numeric = new Map<string, ParamRange>();
-  for (const p of ["width", "height", "guidance", "seed", "steps"] as const) {
-    const range = spec.params[p];
-    if (range) numeric.set(p, range);
-  }
-  const images = Array.from({ length: spec.maxImages }, (_, i) => `input_image_${i}`);
-  const extra = [...new Set(form.keys())].filter((k) =>
-    k !== "prompt" && !numeric.has(k) && !images.includes(k)
-  );
-  if (extra.length > 0) {
-    throw badInput(
-      `Additional or unevaluated properties '${
-        extra.map((k) => `/${k}`).join(", ")
-      }' at '/' not allowed`,
-    );
-  }
+/** FLUX.2's form fields: prompt, up to four input images, and its numeric parameters. */
+function formAsk(form: FormData): ImageAsk {
+  const numeric = ["width", "height", "guidance", "seed", "steps"];
+  const images = Array.from({ length: 4 }, (_, i) => `input_image_${i}`);
   const single = (name: string) => {
     const values = form.getAll(name);
     if (values.length > 1) throw badInput(`Field '/${name}' was sent ${values.length} times`);
@@ -212,15 +139,15 @@ function formAsk(spec: ImageModelSpec, form: FormData): ImageAsk {
   if (prompt !== undefined && typeof prompt !== "string") {
     throw badInput("Type mismatch of '/prompt', 'binary' not in 'string'");
   }
-  const ask: ImageAsk = { prompt: checkPrompt(spec, prompt), inputs: [] };
-  const values: Record<string, number> = {};
-  for (const [name, range] of numeric) {
+  const ask: ImageAsk = { prompt: checkPrompt(prompt), inputs: [] };
+  const values: Record<string, number | undefined> = {};
+  for (const name of numeric) {
     const value = single(name);
     if (value === undefined) continue;
     if (typeof value !== "string") {
       throw badInput(`Type mismatch of '/${name}', 'binary' not in 'string'`);
     }
-    values[name] = formNumber(name, value, range);
+    values[name] = formNumber(value);
   }
   for (const name of images) {
     const value = single(name);
@@ -245,7 +172,7 @@ export function parseImageRequest(spec: ImageModelSpec, body: TaskBody): ImageAs
   if (spec.request === "multipart") {
     // FLUX.2 takes multipart/form-data only, "even if you just have a prompt".
     if (body.kind !== "form") throw badInput("required properties at '/' are 'multipart'");
-    return formAsk(spec, body.form);
+    return formAsk(body.form);
   }
   if (body.kind !== "json") throw badInput("Type mismatch of '/', 'string' not in 'object'");
   return jsonAsk(spec, body.value);

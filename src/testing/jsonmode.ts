@@ -1,11 +1,11 @@
 /**
  * JSON mode: `response_format` (native bare schema, or the OpenAI envelope)
- * and `guided_json`, validated per model, with the form the answer takes.
+ * and `guided_json` (which a model takes is its published schema's to say),
+ * with the form the answer takes.
  *
  * @module
  */
 
-import type { TextModelSpec } from "../text/catalog.ts";
 import { ApiError, badInput } from "./errors.ts";
 import { synthJson } from "./schema.ts";
 import { isObject, typeName } from "./util.ts";
@@ -24,11 +24,6 @@ export interface JsonAnswer {
 
 /** The model whose REST answer carries JSON mode output as a JSON string. */
 const STRING_RESPONSE_MODEL = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
-
-/** Native models that take `guided_json` besides their `response_format`. */
-export const ALSO_GUIDED_JSON: ReadonlySet<string> = new Set([
-  "@cf/meta/llama-4-scout-17b-16e-instruct",
-]);
 
 /** The refusal of JSON mode combined with `stream: true`. */
 export function jsonStreamRefused(): ApiError {
@@ -64,7 +59,7 @@ function formatType(rf: unknown, allowed: readonly string[]): string {
  */
 export function parseJsonMode(
   body: Record<string, unknown>,
-  spec: TextModelSpec,
+  model: string,
   openaiInput: boolean,
   completionShape: boolean,
   reply: string,
@@ -99,7 +94,7 @@ export function parseJsonMode(
       ? synthJson(schema, userText)
       : freeJson(reply);
     const stringForm = completionShape ||
-      (spec.id === STRING_RESPONSE_MODEL && typeof value !== "number");
+      (model === STRING_RESPONSE_MODEL && typeof value !== "number");
     return { value, form: stringForm ? "string" : "value" };
   }
   if (body.guided_json !== undefined) {

@@ -13,7 +13,7 @@ import { modelObject, type SearchTask } from "./model_object.ts";
 import { rank } from "./scoring.ts";
 import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
 import { isObject } from "./util.ts";
-import { contextTexts, jsonInput, refuseExtraKeys } from "./validate.ts";
+import { contextTexts, jsonInput } from "./validate.ts";
 
 const SEARCH_TASK: SearchTask = {
   name: "Text Classification",
@@ -33,14 +33,9 @@ function served(id: string): RerankerSpec | undefined {
 }
 
 /** The `/ai/run` result of a reranker. Throws 5006 on bad input. */
-function rerankResult(spec: RerankerSpec, body: unknown): unknown {
+function rerankResult(body: unknown): unknown {
   if (!isObject(body)) throw badInput("Type mismatch of '/', not in 'object'");
-  refuseExtraKeys(body, [
-    "query",
-    "contexts",
-    ...(spec.topK ? ["top_k"] : []),
-    ...(spec.truncateInputs ? ["truncate_inputs"] : []),
-  ]);
+  // Which fields the model takes (top_k, truncate_inputs) its published schema has judged.
   if (body.query === undefined || body.contexts === undefined) {
     throw badInput("required properties at '/' are 'query', 'contexts'");
   }
@@ -67,7 +62,7 @@ export const rerankTask: EmulatorTask = {
   answer(ctx: TaskContext): TaskAnswer {
     const spec = served(ctx.model);
     if (!spec) throw noSuchModel(ctx.model);
-    return { result: rerankResult(spec, jsonInput(ctx.body)) };
+    return { result: rerankResult(jsonInput(ctx.body)) };
   },
   models: () =>
     RERANKER_MODELS.flatMap((m) => {

@@ -198,6 +198,7 @@ function sseResponse(
 ): Response {
   const { eol, limit, end } = plan;
   const gap = ex.state.streamEventDelayMs;
+  const first = ex.state.streamFirstEventDelayMs;
   return bodyResponse(
     ex,
     200,
@@ -206,7 +207,8 @@ function sseResponse(
       let sent = 0;
       for (const event of events) {
         if (sent >= limit) break;
-        if (sent > 0 && !(await wait(gap, signal))) throw new Stopped();
+        const pause = sent > 0 ? gap : first;
+        if ((sent > 0 || first > 0) && !(await wait(pause, signal))) throw new Stopped();
         await write(`data: ${JSON.stringify(event)}${eol}${eol}`);
         sent++;
       }

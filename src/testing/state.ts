@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { JudgeMode } from "./judge.ts";
 import { RateLimiter } from "./ratelimit.ts";
 import type { EmulatorOptions, Fault, RecordedRequest } from "./types.ts";
 
@@ -18,6 +19,8 @@ export interface EmulatorState {
   readonly serviceTimeMs: number | ((req: RecordedRequest) => number);
   /** Gap between SSE events. */
   readonly streamEventDelayMs: number;
+  /** Wait before a stream's first SSE event. */
+  readonly streamFirstEventDelayMs: number;
   /** Every request received. */
   requests: RecordedRequest[];
   /** Queued faults with their remaining uses. */
@@ -36,6 +39,12 @@ export interface EmulatorState {
   licenseAgreed: boolean;
   /** The per-task rate limits and their counters. */
   readonly limiter: RateLimiter;
+  /** Whether `/ai/run` requests are judged by the published input schemas. */
+  readonly judge: JudgeMode;
+  /** The last prompt's words per `x-session-affinity` key, whose prefix a repeat reads from cache. */
+  readonly prefixCache: Map<string, readonly string[]>;
+  /** The account's fine-tunes. */
+  readonly finetunes: readonly Record<string, unknown>[];
 }
 
 /** Creates the state of an emulator from its options. */
@@ -45,6 +54,7 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
     apiToken: options.apiToken ?? "emulator-token",
     serviceTimeMs: options.serviceTimeMs ?? 0,
     streamEventDelayMs: options.streamEventDelayMs ?? 0,
+    streamFirstEventDelayMs: options.streamFirstEventDelayMs ?? 0,
     requests: [],
     faults: [],
     inFlight: 0,
@@ -54,5 +64,8 @@ export function createState(options: EmulatorOptions = {}): EmulatorState {
     requireLicenseAgreement: options.requireLicenseAgreement ?? false,
     licenseAgreed: false,
     limiter: new RateLimiter(options.rateLimits),
+    judge: options.judge ?? "published",
+    prefixCache: new Map(),
+    finetunes: options.finetunes ?? [],
   };
 }

@@ -11,6 +11,7 @@
 
 import { captionTask } from "./caption.ts";
 import { classifyTask } from "./classify.ts";
+import { clefTask } from "./clef.ts";
 import { detectTask } from "./detect.ts";
 import { embedTask } from "./embed.ts";
 import { imageTask } from "./image.ts";
@@ -57,6 +58,8 @@ export interface TaskContext {
    * `result` instead.
    */
   readonly jsonForStream: boolean;
+  /** The request's `x-session-affinity` header, when it had one (prompt caching). */
+  readonly affinity?: string;
 }
 
 /**
@@ -89,6 +92,8 @@ export interface EmulatorTask {
  * search lists the tasks' models in this order.
  */
 export const TASKS: readonly EmulatorTask[] = [
+  // Before text: Clef's published task is "Text Generation", but its body is its own.
+  clefTask,
   textTask,
   embedTask,
   rerankTask,

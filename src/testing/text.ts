@@ -1,16 +1,18 @@
 /**
- * The text-generation task: every model of the plugin's text catalog, on
+ * The text-generation task: every chat model Cloudflare publishes a Text
+ * Generation definition for, on
  * `/ai/run` and `/ai/v1/chat/completions`, answered as a JSON result or as
  * a stream, and listed in the model search with its properties.
  *
  * @module
  */
 
-import { knownTextModel, TEXT_MODELS, type TextModelSpec } from "../text/catalog.ts";
+import { publishedModel } from "../definitions/mod.ts";
 import { ApiError, messageForCode, noSuchModel } from "./errors.ts";
 import { type ModelObject, modelObject, type SearchTask } from "./model_object.ts";
 import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
 import { type CompletionIds, textEvents, textResult } from "./text_answer.ts";
+import { textFacts, textModelIds } from "./text_facts.ts";
 import { parseTextRequest } from "./text_request.ts";
 import { isObject } from "./util.ts";
 import { jsonInput } from "./validate.ts";
@@ -32,28 +34,60 @@ function terms(id: string): string | undefined {
   return undefined;
 }
 
-function searchObject(spec: TextModelSpec): ModelObject {
+/** A model's search object, with the properties its published definition lists. */
+function searchObject(id: string): ModelObject {
+  const m = publishedModel(id);
   const properties: [string, string][] = [];
-  if (spec.contextWindow !== undefined) {
-    properties.push(["context_window", String(spec.contextWindow)]);
+  if (m?.contextWindow !== undefined) properties.push(["context_window", String(m.contextWindow)]);
+  if (m?.functionCalling) properties.push(["function_calling", "true"]);
+  if (m?.beta) properties.push(["beta", "true"]);
+  if (m?.lora) properties.push(["lora", "true"]);
+  if (m?.reasoning) properties.push(["reasoning", "true"]);
+  if (m?.vision) properties.push(["vision", "true"]);
+  if (m?.requireWorkersPaid) properties.push(["require_workers_paid", "true"]);
+  if (m?.plannedDeprecationDate) {
+    properties.push(["planned_deprecation_date", m.plannedDeprecationDate]);
   }
-  if (spec.tools) properties.push(["function_calling", "true"]);
-  if (spec.beta) properties.push(["beta", "true"]);
-  if (spec.lora) properties.push(["lora", "true"]);
-  if (spec.reasoning) properties.push(["reasoning", "true"]);
-  if (spec.vision !== "none") properties.push(["vision", "true"]);
-  if (spec.paidOnly) properties.push(["require_workers_paid", "true"]);
-  const t = terms(spec.id);
+  const t = terms(id);
   if (t) properties.push(["terms", t]);
-  const description = `${spec.label}: a text-generation model served by Workers AI.`;
-  return modelObject(spec.id, SEARCH_TASK, description, properties);
+  const description = `${id.split("/").pop()}: a text-generation model served by Workers AI.`;
+  return modelObject(id, SEARCH_TASK, description, properties);
+}
+
+/**
+ * How many of a request's prompt words the prefix cache holds: the words it
+ * shares from the start with the last request of the same affinity key (the
+ * first request of a key is a miss, as on Workers AI), at most its prompt.
+ */
+function cachedPrefix(
+  state: TaskContext["state"],
+  key: string,
+  body: unknown,
+  req: { promptTokens: number },
+): number {
+  const b = isObject(body) ? body : {};
+  const turns = Array.isArray(b.messages)
+    ? b.messages.map((m) =>
+      isObject(m)
+        ? `${m.role}: ${typeof m.content === "string" ? m.content : JSON.stringify(m.content)}`
+        : ""
+    )
+    : [String(b.prompt ?? "")];
+  const words = turns.join("\n").split(/\s+/).filter(Boolean);
+  const previous = state.prefixCache.get(key) ?? [];
+  state.prefixCache.set(key, words);
+  let shared = 0;
+  while (shared < words.length && shared < previous.length && words[shared] === previous[shared]) {
+    shared++;
+  }
+  return Math.min(shared, req.promptTokens);
 }
 
 /** The text-generation task. */
 export const textTask: EmulatorTask = {
   name: "text",
   handles: (model, op) =>
-    (op === "run" || op === "chat-completions") && knownTextModel(model) !== undefined,
+    (op === "run" || op === "chat-completions") && textFacts(model) !== undefined,
   answer(ctx: TaskContext): TaskAnswer {
     const { model, op, state } = ctx;
     if (op === "embeddings") throw noSuchModel(model);
@@ -68,6 +102,7 @@ export const textTask: EmulatorTask = {
       }
     }
     const req = parseTextRequest(model, body, op);
+    if (ctx.affinity !== undefined) req.cachedTokens = cachedPrefix(state, ctx.affinity, body, req);
     const ids: CompletionIds = {
       id: `chatcmpl-${++state.completions}`,
       created: Math.floor(Date.now() / 1000),
@@ -75,5 +110,5 @@ export const textTask: EmulatorTask = {
     if (req.stream && !ctx.jsonForStream) return { events: textEvents(req, ids) };
     return { result: textResult(req, ids) };
   },
-  models: () => TEXT_MODELS.map(searchObject),
+  models: () => textModelIds().map(searchObject),
 };

@@ -15,7 +15,12 @@ interface Generation {
   reasoningTokens: string[];
   contentTokens: string[];
   finishReason: "stop" | "length" | "tool_calls";
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details?: { cached_tokens: number };
+  };
 }
 
 function usageOf(req: TextRequest, completion: number): Generation["usage"] {
@@ -23,6 +28,10 @@ function usageOf(req: TextRequest, completion: number): Generation["usage"] {
     prompt_tokens: req.promptTokens,
     completion_tokens: completion,
     total_tokens: req.promptTokens + completion,
+    // Workers AI reports cache reads in usage.prompt_tokens_details (reference: prompt caching).
+    ...(req.cachedTokens === undefined
+      ? {}
+      : { prompt_tokens_details: { cached_tokens: req.cachedTokens } }),
   };
 }
 
@@ -129,7 +138,7 @@ export function textResult(req: TextRequest, ids: CompletionIds): unknown {
     created: ids.created,
     model: req.model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: gen.finishReason }],
-    usage: { ...gen.usage, prompt_tokens_details: { cached_tokens: 0 } },
+    usage: { prompt_tokens_details: { cached_tokens: 0 }, ...gen.usage },
   };
   return req.hybrid ? { response: null, ...completion } : completion;
 }
@@ -215,7 +224,7 @@ export function textEvents(req: TextRequest, ids: CompletionIds): unknown[] {
   events.push({
     ...head,
     choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: gen.finishReason }],
-    usage: { ...gen.usage, prompt_tokens_details: { cached_tokens: 0 } },
+    usage: { prompt_tokens_details: { cached_tokens: 0 }, ...gen.usage },
   });
   return events;
 }

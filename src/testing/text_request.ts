@@ -1,14 +1,18 @@
 /**
- * Text generation requests: validation against the model's strict schema
- * (keys, parameter ranges, messages, tools, JSON mode, images) and what the
- * answer needs.
+ * Text generation requests: what the answer needs (messages, tools, JSON
+ * mode, images). On `/ai/run` the model's published input schema has judged
+ * the body before (see `judge.ts`); on `/ai/v1/chat/completions` the OpenAI
+ * keys are checked here and each parameter against the range its model
+ * publishes for it.
  *
  * @module
  */
 
-import { type RangedParam, type TextModelSpec, textModelSpec } from "../text/catalog.ts";
-import { ApiError, badInput, messageForCode } from "./errors.ts";
-import { ALSO_GUIDED_JSON, type JsonAnswer, jsonStreamRefused, parseJsonMode } from "./jsonmode.ts";
+import { publishedModel } from "../definitions/mod.ts";
+import { ApiError, badInput, messageForCode, noSuchModel } from "./errors.ts";
+import { judgeParams } from "./judge.ts";
+import { type JsonAnswer, jsonStreamRefused, parseJsonMode } from "./jsonmode.ts";
+import { textFacts } from "./text_facts.ts";
 import {
   parseToolChoice,
   parseTools,
@@ -25,30 +29,7 @@ import { type ImageInfo, imageSuffix, messageImages, parseImageField } from "./v
 /** Which endpoint a text request came through. */
 type TextEndpoint = "run" | "chat-completions";
 
-/** Top-level properties the native (Family N) schemas accept. */
-const NATIVE_KEYS: ReadonlySet<string> = new Set([
-  "messages",
-  "prompt",
-  "raw",
-  "stream",
-  "max_tokens",
-  "temperature",
-  "top_p",
-  "top_k",
-  "seed",
-  "repetition_penalty",
-  "frequency_penalty",
-  "presence_penalty",
-  "lora",
-  "response_format",
-  "guided_json",
-  "tools",
-  "functions",
-  "image",
-  "tool_choice",
-]);
-
-/** Top-level properties the OpenAI Chat Completions schemas accept. */
+/** Top-level properties of an `/ai/v1/chat/completions` body. */
 const OPENAI_KEYS: ReadonlySet<string> = new Set([
   "messages",
   "model",
@@ -74,27 +55,13 @@ const OPENAI_KEYS: ReadonlySet<string> = new Set([
   "user",
 ]);
 
-/** Wire names of each ranged sampling parameter. */
-const PARAM_WIRE_NAMES: readonly [RangedParam, readonly string[]][] = [
-  ["temperature", ["temperature"]],
-  ["maxOutputTokens", ["max_tokens", "max_completion_tokens"]],
-  ["topP", ["top_p"]],
-  ["topK", ["top_k"]],
-  ["seed", ["seed"]],
-  ["repetitionPenalty", ["repetition_penalty"]],
-  ["frequencyPenalty", ["frequency_penalty"]],
-  ["presencePenalty", ["presence_penalty"]],
-];
-
-/** Native-input models whose `/ai/run` output is an OpenAI `chat.completion`. */
-const COMPLETION_OUTPUT_NATIVE: ReadonlySet<string> = new Set([
-  "@cf/qwen/qwen3-30b-a3b-fp8",
-  "@cf/aisingapore/gemma-sea-lion-v4-27b-it",
-]);
-
-/** Models whose `/ai/run` output is the hybrid `{response: null, choices, usage}`. */
+/**
+ * Models whose `/ai/run` output is the hybrid `{response: null, choices, usage}`
+ * (observed on gemma-4's raw `/run` result, reference S37 litellm#30974).
+ */
 const HYBRID_OUTPUT: ReadonlySet<string> = new Set(["@cf/google/gemma-4-26b-a4b-it"]);
 
+/** The token limit when none is sent and the model's definition publishes no default. */
 const DEFAULT_MAX_TOKENS = 256;
 
 function validateMessages(messages: unknown): Record<string, unknown>[] {
@@ -120,27 +87,10 @@ function validateMessages(messages: unknown): Record<string, unknown>[] {
   return messages as Record<string, unknown>[];
 }
 
-function validateParams(body: Record<string, unknown>, spec: TextModelSpec): void {
-  for (const [param, names] of PARAM_WIRE_NAMES) {
-    for (const name of names) {
-      const value = body[name];
-      if (value === undefined || value === null) continue;
-      const range = spec.params[param];
-      if (!range) throw additionalProperties([name]);
-      if (typeof value !== "number" || !Number.isFinite(value)) {
-        throw badInput(`Type mismatch of '/${name}', '${typeName(value)}' not in 'number'`);
-      }
-      if (range.int && !Number.isInteger(value)) {
-        throw badInput(`Type mismatch of '/${name}', 'number' not in 'integer'`);
-      }
-      if (value < range.min) {
-        throw badInput(`Value ${value} at '/${name}' is less than minimum ${range.min}`);
-      }
-      if (value > range.max) {
-        throw badInput(`Value ${value} at '/${name}' is greater than maximum ${range.max}`);
-      }
-    }
-  }
+/** The published default of a model's `max_tokens` (2000 on some models), else 256. */
+function publishedMaxTokens(model: string): number {
+  const d = publishedModel(model)?.params.max_tokens?.default;
+  return typeof d === "number" ? d : DEFAULT_MAX_TOKENS;
 }
 
 /** A validated text request, ready to be answered. */
@@ -159,6 +109,8 @@ export interface TextRequest {
   lastUserText: string;
   /** Words over all messages (or the prompt). */
   promptTokens: number;
+  /** Of those, how many were read from the prefix cache (set by the task; absent: unknown). */
+  cachedTokens?: number;
   /** The token limit. */
   maxTokens: number;
   /** The text answer (before reasoning is added). */
@@ -172,31 +124,6 @@ export interface TextRequest {
 }
 
 /**
- * Keys a model's schema has only when it supports the feature: a key listed
- * here and not supported is refused like any unknown key.
- */
-function unsupportedKeys(
-  body: Record<string, unknown>,
-  spec: TextModelSpec,
-  openaiInput: boolean,
-): string[] {
-  const out: string[] = [];
-  const refuse = (key: string, supported: boolean) => {
-    if (body[key] !== undefined && !supported) out.push(key);
-  };
-  refuse("tools", spec.tools);
-  refuse("tool_choice", spec.tools);
-  if (openaiInput) {
-    refuse("response_format", spec.json !== "none");
-  } else {
-    refuse("response_format", spec.json === "response_format");
-    refuse("guided_json", spec.json === "guided_json" || ALSO_GUIDED_JSON.has(spec.id));
-    refuse("image", spec.vision === "image-field");
-  }
-  return out;
-}
-
-/**
  * Validates a text-generation body the way the model's schema does and
  * returns what the answer needs. Throws an {@linkcode ApiError} (5006, 5005)
  * when the body is refused.
@@ -206,25 +133,25 @@ export function parseTextRequest(
   body: unknown,
   endpoint: TextEndpoint,
 ): TextRequest {
-  const spec = textModelSpec(model);
+  const facts = textFacts(model);
+  if (!facts) throw noSuchModel(model);
   if (!isObject(body)) {
     throw badInput(`Type mismatch of '/', '${typeName(body)}' not in 'object'`);
   }
-  const openaiInput = endpoint === "chat-completions" || spec.format === "openai";
-  const allowed = openaiInput ? OPENAI_KEYS : NATIVE_KEYS;
-  const extra = [
-    ...Object.keys(body).filter((k) => !allowed.has(k)),
-    ...unsupportedKeys(body, spec, openaiInput),
-  ];
-  if (extra.length > 0) throw additionalProperties(extra);
+  const openaiInput = endpoint === "chat-completions" || facts.openaiInput;
+  if (endpoint === "chat-completions") {
+    const extra = Object.keys(body).filter((k) => !OPENAI_KEYS.has(k));
+    if (extra.length > 0) throw additionalProperties(extra);
+    if (body.messages === undefined) throw badInput("required properties at '/' are 'messages'");
+    judgeParams(model, body);
+  }
   const hasMessages = body.messages !== undefined;
-  const hasPrompt = !openaiInput && body.prompt !== undefined;
+  // gpt-oss's Responses body (`input`) is answered as one user message.
+  const hasPrompt = body.prompt !== undefined || (!hasMessages && body.input !== undefined);
   if (!hasMessages && !hasPrompt) {
     throw badInput(
-      openaiInput
-        ? "required properties at '/' are 'messages'"
-        : "oneOf at '/' not met, 0 matches: required properties at '/' are 'prompt', " +
-          "required properties at '/' are 'messages'",
+      "oneOf at '/' not met, 0 matches: required properties at '/' are 'prompt', " +
+        "required properties at '/' are 'messages'",
     );
   }
   if (hasMessages && hasPrompt) {
@@ -233,8 +160,7 @@ export function parseTextRequest(
   if (body.stream !== undefined && typeof body.stream !== "boolean") {
     throw badInput(`Type mismatch of '/stream', '${typeName(body.stream)}' not in 'boolean'`);
   }
-  validateParams(body, spec);
-  if (!openaiInput && body.lora !== undefined && !spec.lora) {
+  if (endpoint === "run" && body.lora !== undefined && !facts.lora) {
     throw new ApiError(405, 5005, messageForCode(5005, model));
   }
 
@@ -244,14 +170,14 @@ export function parseTextRequest(
   let resultsText: string | undefined;
   const images: ImageInfo[] = [];
   if (hasPrompt) {
-    if (typeof body.prompt !== "string") {
-      throw badInput(`Type mismatch of '/prompt', '${typeName(body.prompt)}' not in 'string'`);
+    const prompt = body.prompt ?? body.input;
+    const text = typeof prompt === "string" ? prompt : contentText(prompt);
+    if (typeof prompt !== "string" && !Array.isArray(prompt)) {
+      throw badInput(`Type mismatch of '/prompt', '${typeName(prompt)}' not in 'string'`);
     }
-    if (body.prompt.length < 1) {
-      throw badInput("String at '/prompt' is shorter than minLength 1");
-    }
-    lastUserText = body.prompt;
-    promptTokens = countWords(body.prompt);
+    if (text.length < 1) throw badInput("String at '/prompt' is shorter than minLength 1");
+    lastUserText = text;
+    promptTokens = countWords(text);
   } else {
     const messages = validateMessages(body.messages);
     for (const m of messages) {
@@ -262,30 +188,29 @@ export function parseTextRequest(
     lastIsUser = messages.at(-1)?.role === "user";
     const known = validateToolHistory(messages, model, openaiInput);
     resultsText = toolResultsText(messages, known);
-    images.push(...messageImages(messages, spec));
+    images.push(...messageImages(messages));
   }
-  if (!openaiInput && body.image !== undefined) images.push(parseImageField(body.image));
+  if (body.image !== undefined) images.push(parseImageField(body.image));
 
   let tools: ToolDef[] = [];
-  if (body.tools !== undefined) tools = parseTools(body.tools, spec, openaiInput);
+  if (body.tools !== undefined) tools = parseTools(body.tools, facts.openaiInput, openaiInput);
   const choice = parseToolChoice(body.tool_choice, tools);
   const toolCalls = planToolCalls(tools, choice, lastIsUser, lastUserText);
   const harmony = toolCalls.length > 0 && model.startsWith("@cf/openai/gpt-oss") &&
     (choice.kind === "required" || choice.kind === "named");
 
-  const completionShape = endpoint === "chat-completions" || spec.format === "openai" ||
-    COMPLETION_OUTPUT_NATIVE.has(model);
+  const completionShape = endpoint === "chat-completions" || facts.completionOutput;
   const reply = resultsText ??
     `Hello from ${model}! You said: ${lastUserText}${imageSuffix(images)}`;
-  const json = parseJsonMode(body, spec, openaiInput, completionShape, reply, lastUserText);
+  const json = parseJsonMode(body, model, openaiInput, completionShape, reply, lastUserText);
   if (json && body.stream === true) throw jsonStreamRefused();
 
   const kwargs = isObject(body.chat_template_kwargs) ? body.chat_template_kwargs : {};
   const thinkingOff = (kwargs.enable_thinking === false || kwargs.thinking === false) &&
     !model.startsWith("@cf/openai/");
   let reasoning: TextRequest["reasoning"] = "none";
-  if (spec.reasoning && !thinkingOff) {
-    if (spec.format === "native") reasoning = "inline";
+  if (facts.reasoning && !thinkingOff) {
+    if (!facts.openaiInput) reasoning = "inline";
     else if (model.startsWith("@cf/openai/") || model.startsWith("@cf/moonshotai/")) {
       reasoning = "reasoning";
     } else reasoning = "reasoning_content";
@@ -300,7 +225,7 @@ export function parseTextRequest(
     reasoning,
     lastUserText,
     promptTokens,
-    maxTokens: typeof limit === "number" ? limit : DEFAULT_MAX_TOKENS,
+    maxTokens: typeof limit === "number" ? limit : publishedMaxTokens(model),
     reply,
     toolCalls: harmony ? toolCalls.slice(0, 1) : toolCalls,
     harmony,

@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { TextModelSpec } from "../text/catalog.ts";
 import { ApiError, badInput } from "./errors.ts";
 import { synthArguments } from "./schema.ts";
 import { contentText, hex8, isObject, typeName } from "./util.ts";
@@ -51,13 +50,13 @@ function invalidInput(): ApiError {
  */
 export function parseTools(
   value: unknown,
-  spec: TextModelSpec,
+  openaiModel: boolean,
   openaiInput: boolean,
 ): ToolDef[] {
   if (!Array.isArray(value)) {
     throw badInput(`Type mismatch of '/tools', '${typeName(value)}' not in 'array'`);
   }
-  const strict = spec.format === "native";
+  const strict = !openaiModel;
   return value.map((tool, i) => {
     const at = `/tools/${i}`;
     if (!isObject(tool)) {

@@ -2,7 +2,8 @@
  * The speech-to-text task: the models of the plugin's transcription catalog
  * with their real request forms (whisper and whisper-tiny-en: raw bytes or
  * `{ audio: number[] }`; whisper-large-v3-turbo: JSON base64 `audio`;
- * nova-3: raw bytes with its options in the query string), refusing unknown
+ * nova-3: raw bytes with its options in the query string; nemotron speech:
+ * JSON base64 `audio`), refusing unknown
  * fields and wrong forms with 5006 as the service does, and answering with
  * each model's result shape. The transcript of audio the emulator's speech
  * models made is the text it carries; of other audio, a sentence chosen by a
@@ -11,18 +12,13 @@
  * @module
  */
 
-import {
-  knownTranscribeModel,
-  TRANSCRIBE_MODELS,
-  type TranscribeSpec,
-} from "../transcribe/catalog.ts";
-import type { WireOption } from "../wire_options.ts";
+import { knownTranscribeModel, TRANSCRIBE_MODELS } from "../transcribe/catalog.ts";
 import { heardText, spokenText } from "./audio_read.ts";
 import { ApiError, badInput, noSuchModel } from "./errors.ts";
 import { modelObject, type SearchTask } from "./model_object.ts";
 import type { EmulatorTask, TaskAnswer, TaskBody, TaskContext } from "./tasks.ts";
 import { isObject, typeName } from "./util.ts";
-import { additionalProperties, jsonInput, refuseExtraKeys } from "./validate.ts";
+import { jsonInput, refuseExtraKeys } from "./validate.ts";
 
 const SEARCH_TASK: SearchTask = {
   name: "Automatic Speech Recognition",
@@ -172,47 +168,71 @@ function turboResult(body: TaskBody): unknown {
   };
 }
 
-/** nova-3's fields a WebSocket session takes too (its schema has them; they are accepted). */
-const NOVA_REALTIME: readonly WireOption[] = [
-  { key: "", wire: "interim_results", kind: "boolean", description: "" },
-  { key: "", wire: "endpointing", kind: "string", description: "" },
-  { key: "", wire: "vad_events", kind: "boolean", description: "" },
-  { key: "", wire: "utterance_end_ms", kind: "boolean", description: "" },
-];
+/**
+ * nemotron speech's base64 form (the `AiModels` types of
+ * `@cloudflare/workers-types` 5.20261117.1; it has no published definition):
+ * `{ audio, encoding?, sample_rate?, channels? }`, answered `{ text, duration }`.
+ */
+function nemotronResult(body: TaskBody): unknown {
+  const value = jsonInput(body);
+  if (!isObject(value)) {
+    throw badInput(`Type mismatch of '/', '${typeName(value)}' not in 'object'`);
+  }
+  refuseExtraKeys(value, ["audio", "encoding", "sample_rate", "channels"]);
+  if (typeof value.audio !== "string") {
+    throw badInput(
+      value.audio === undefined
+        ? "required properties at '/' are 'audio'"
+        : `Type mismatch of '/audio', '${typeName(value.audio)}' not in 'string'`,
+    );
+  }
+  const encodings = ["wav", "flac", "ogg", "linear16"];
+  if (value.encoding !== undefined && !encodings.includes(value.encoding as string)) {
+    throw badInput(
+      "Value at '/encoding' is not one of the enum values 'wav', 'flac', 'ogg', " +
+        "'linear16'",
+    );
+  }
+  for (const key of ["sample_rate", "channels"]) {
+    if (value[key] !== undefined && typeof value[key] !== "number") {
+      throw badInput(`Type mismatch of '/${key}', '${typeName(value[key])}' not in 'number'`);
+    }
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(value.audio), (c) => c.charCodeAt(0));
+  } catch {
+    throw new ApiError(400, 5004, "AiError: Invalid data type for base64 input: string");
+  }
+  if (bytes.length === 0) throw missingBody();
+  const text = transcript(bytes);
+  const words = timed(text);
+  return { text, duration: words.length === 0 ? 0 : words[words.length - 1].end };
+}
 
-/** nova-3's options from the query string, checked as its schema checks them. */
-function novaOptions(spec: TranscribeSpec, query: URLSearchParams): Map<string, string[]> {
-  const fields = [...spec.options, ...NOVA_REALTIME];
+/**
+ * nova-3's options from the query string. Their names, types and enums the
+ * published schema has judged; a value given twice where the schema has a
+ * single one (all but the repeatable `keyterm` and `keywords`) is refused here.
+ */
+function novaOptions(query: URLSearchParams): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [name, value] of query) out.set(name, [...(out.get(name) ?? []), value]);
-  const extra = [...out.keys()].filter((k) => !fields.some((f) => f.wire === k));
-  if (extra.length > 0) throw additionalProperties(extra);
   for (const [name, values] of out) {
-    const f = fields.find((x) => x.wire === name)!;
-    if (values.length > 1 && f.kind !== "strings") {
-      throw badInput(`Type mismatch of '/${name}', 'array' not in '${f.kind}'`);
-    }
-    for (const v of values) {
-      const ok = f.kind === "boolean"
-        ? v === "true" || v === "false"
-        : f.kind === "enum"
-        ? f.values!.includes(v)
-        : f.kind === "number" || f.kind === "int"
-        ? v !== "" && Number.isFinite(Number(v))
-        : v !== "";
-      if (!ok) throw badInput(`Value at '/${name}' does not match its schema (${f.kind})`);
+    if (values.length > 1 && name !== "keyterm" && name !== "keywords") {
+      throw badInput(`Type mismatch of '/${name}', 'array' not in 'string'`);
     }
   }
   return out;
 }
 
-function novaResult(spec: TranscribeSpec, body: TaskBody, query: URLSearchParams): unknown {
+function novaResult(body: TaskBody, query: URLSearchParams): unknown {
   if (body.kind !== "bytes") {
     // Over REST nova-3 takes the file itself (its docs' curl), not JSON.
     throw badInput("required properties at '/audio' are 'body', 'contentType'");
   }
   if (body.bytes.length === 0) throw missingBody();
-  const options = novaOptions(spec, query);
+  const options = novaOptions(query);
   const on = (name: string) => options.get(name)?.[0] === "true";
   let text = transcript(body.bytes);
   // Without punctuate or smart_format, Deepgram answers lower case without punctuation.
@@ -243,13 +263,16 @@ export const transcribeTask: EmulatorTask = {
   answer(ctx: TaskContext): TaskAnswer {
     const spec = knownTranscribeModel(ctx.model);
     if (!spec) throw noSuchModel(ctx.model);
+    if (spec.id === "@cf/nvidia/nemotron-speech-streaming-en-0.6b") {
+      return { result: nemotronResult(ctx.body) };
+    }
     switch (spec.wire) {
       case "bytes":
         return { result: whisperResult(whisperAudio(ctx.body)) };
       case "base64":
         return { result: turboResult(ctx.body) };
       case "deepgram":
-        return { result: novaResult(spec, ctx.body, ctx.query) };
+        return { result: novaResult(ctx.body, ctx.query) };
       default:
         throw badInput(`${spec.id} is served over WebSocket sessions only`);
     }

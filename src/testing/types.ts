@@ -4,6 +4,10 @@
  * @module
  */
 
+import type { AiSearchEmulatorOptions } from "./aisearch.ts";
+import type { QueueEmulatorOptions } from "./queue.ts";
+import type { VectorizeEmulatorOptions } from "./vectorize.ts";
+
 /**
  * Options of {@linkcode startEmulator}.
  *
@@ -36,6 +40,12 @@ export interface EmulatorOptions {
   /** Milliseconds between two server-sent events of a stream. Default `0`. */
   streamEventDelayMs?: number;
   /**
+   * Milliseconds from a stream's headers to its first event, as a model's
+   * time to first token (the events after it are {@linkcode streamEventDelayMs}
+   * apart). Default `0`.
+   */
+  streamFirstEventDelayMs?: number;
+  /**
    * Whether `@cf/meta/llama-3.2-11b-vision-instruct` refuses requests (403,
    * code 5016) until a `{"prompt": "agree"}` request to it has been received,
    * as for an account that has not yet agreed to the Llama 3.2 license.
@@ -51,6 +61,28 @@ export interface EmulatorOptions {
    * the window down for tests (Cloudflare's is a minute). Default: none.
    */
   rateLimits?: Readonly<Record<string, RateLimit>>;
+  /** The Vectorize v2 service: indexes to start with, and the delay before writes apply. */
+  vectorize?: VectorizeEmulatorOptions;
+  /** The AI Search service: instances and their corpus. Default: one instance, `docs`. */
+  aiSearch?: AiSearchEmulatorOptions;
+  /**
+   * The async batch queue (`?queueRequest=true`): how long a batch takes,
+   * how long its results are kept, and which items fail.
+   */
+  queue?: QueueEmulatorOptions;
+  /**
+   * How `/ai/run` requests are judged. `"published"` (the default): each is
+   * validated against its model's input JSON Schema as Cloudflare publishes
+   * it, a violation answered HTTP 400 with code 5006 naming the failing path,
+   * and a model without a published definition answered 5007. `"off"`: only
+   * the tasks' own checks of what they need to answer.
+   */
+  judge?: "published" | "off";
+  /**
+   * The account's LoRA fine-tunes, as `GET /ai/finetunes` lists them
+   * (`{ id, name, model, description?, created_at?, modified_at? }`). Default: none.
+   */
+  finetunes?: readonly Record<string, unknown>[];
 }
 
 /**
@@ -97,6 +129,10 @@ export type EmulatorRoute =
   | "chat-completions"
   | "embeddings"
   | "models-search"
+  | "vectorize"
+  | "ai-search"
+  | "tomarkdown"
+  | "finetunes"
   | "other";
 
 /**

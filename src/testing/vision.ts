@@ -1,11 +1,10 @@
 /**
  * Image input: `image_url` content parts and the top-level `image` field,
- * validated per model and summarised for the answer.
+ * decoded and summarised for the answer.
  *
  * @module
  */
 
-import type { TextModelSpec } from "../text/catalog.ts";
 import { badInput } from "./errors.ts";
 import { isObject, typeName } from "./util.ts";
 
@@ -82,24 +81,16 @@ function isImagePart(part: unknown): part is Record<string, unknown> {
 }
 
 /**
- * The images in message contents, in order. A model without image input
- * refuses an image part with the type error its string-only `content` gives.
+ * The images in message contents, in order. Whether the model takes image
+ * parts at all is its published schema's to say (a string-only `content`).
  */
-export function messageImages(
-  messages: Record<string, unknown>[],
-  spec: TextModelSpec,
-): ImageInfo[] {
+export function messageImages(messages: Record<string, unknown>[]): ImageInfo[] {
   const images: ImageInfo[] = [];
   messages.forEach((m, i) => {
     const c = m.content;
     const parts = Array.isArray(c) ? c : isObject(c) ? [c] : [];
     parts.forEach((part, j) => {
       if (!isImagePart(part)) return;
-      if (spec.vision === "none") {
-        throw badInput(
-          `Type mismatch of '/messages/${i}/content', '${typeName(c)}' not in 'string'`,
-        );
-      }
       const at = Array.isArray(c) ? `/messages/${i}/content/${j}` : `/messages/${i}/content`;
       if (part.image_url === undefined) {
         throw badInput(`required properties at '${at}' are 'type', 'image_url'`);

@@ -1,16 +1,16 @@
 /**
  * The text-generation models this plugin knows by name: their wire format,
- * what each one takes (tools, images, JSON mode) and the documented ranges of
- * its sampling parameters.
- *
- * Sources: Cloudflare's model JSON schemas, `@cloudflare/workers-types`
- * `AiModels`, and the Workers AI changelog (retirements of 2025-10-01 and
- * 2026-05-30).
+ * written here, and everything else (tools, images, JSON mode, reasoning
+ * efforts, sampling parameters with their ranges and defaults, LoRA,
+ * context window, paid-only flag, stage) derived from Cloudflare's published
+ * definitions by `derive.ts`, with its overrides.
  *
  * @module
  */
 import { workersLabel } from "../labels.ts";
+import type { LiveModel } from "../model_search.ts";
 import { byId } from "../model_ids.ts";
+import { deriveTextSpec } from "./derive.ts";
 
 /**
  * An inclusive numeric range a sampling parameter must fall in.
@@ -85,7 +85,7 @@ export type TextWireFormat = "native" | "openai";
  * function visionOf(id: string): VisionInput {
  *   return TEXT_MODELS.find((m) => m.id === id)?.vision ?? "none";
  * }
- * visionOf("@cf/meta/llama-4-scout-17b-16e-instruct"); // "content-parts"
+ * visionOf("@cf/google/gemma-4-26b-a4b-it"); // "content-parts"
  * visionOf("@cf/meta/llama-3.2-11b-vision-instruct"); // "image-field": one image per request
  * ```
  */
@@ -145,82 +145,34 @@ export interface TextModelSpec {
   paidOnly?: boolean;
   /** Whether the model is in beta. */
   beta?: boolean;
+  /** Its published planned deprecation date (`YYYY-MM-DD`), when set. */
+  deprecation?: string;
+  /** Whether Cloudflare marks it deprecated. */
+  deprecated?: boolean;
+  /** The reasoning efforts it takes (`reasoning_effort`), none when it has no such field. */
+  efforts: readonly string[];
+  /** Whether its input has `tool_choice`. */
+  toolChoice: boolean;
+  /** Whether its input has `stop` (otherwise stop sequences are applied by the plugin). */
+  stop: boolean;
+  /** Which input takes `lora`: the chat one, or only the prompt one. */
+  loraInput?: "messages" | "prompt";
+  /** The fields of its published chat (`messages`) input. */
+  fields: readonly string[];
+  /** The fields of its published prompt-only input. */
+  promptFields: readonly string[];
+  /** The published default of `max_tokens`, when there is one. */
+  defaultMaxTokens?: number;
+  /** Whether no chat input is published for it (no parameter is then sent). */
+  schemaless: boolean;
 }
 
-const MAX_TOKENS: ParamRange = { min: 1, max: 131_072, int: true };
-const SEED: ParamRange = { min: 1, max: 9_999_999_999, int: true };
-
-/** Ranges of the generic native schema (llama-3.1-8b-fast, llama-4-scout, mistral-small-3.1, ...). */
-const NATIVE_PARAMS: Partial<Record<RangedParam, ParamRange>> = {
-  temperature: { min: 0, max: 5 },
-  maxOutputTokens: MAX_TOKENS,
-  topP: { min: 0, max: 2 },
-  topK: { min: 1, max: 50, int: true },
-  seed: SEED,
-  repetitionPenalty: { min: 0, max: 2 },
-  frequencyPenalty: { min: 0, max: 2 },
-  presencePenalty: { min: 0, max: 2 },
-};
-
-/** llama-3.3-70b-fp8-fast's newer schema narrows top_p and widens the penalties. */
-const LLAMA33_PARAMS: Partial<Record<RangedParam, ParamRange>> = {
-  ...NATIVE_PARAMS,
-  topP: { min: 0.001, max: 1 },
-  frequencyPenalty: { min: -2, max: 2 },
-  presencePenalty: { min: -2, max: 2 },
-};
-
-/**
- * OpenAI-family models document no numeric ranges; these are the OpenAI Chat
- * Completions ranges their vLLM servers enforce. They take no `top_k` or
- * `repetition_penalty` in their typed schema, so those are refused rather than
- * sent and ignored.
- */
-const OPENAI_PARAMS: Partial<Record<RangedParam, ParamRange>> = {
-  temperature: { min: 0, max: 2 },
-  maxOutputTokens: MAX_TOKENS,
-  topP: { min: 0, max: 1 },
-  seed: { min: 0, max: 9_999_999_999, int: true },
-  frequencyPenalty: { min: -2, max: 2 },
-  presencePenalty: { min: -2, max: 2 },
-};
-
-function native(
-  id: string,
-  label: string,
-  extra: Partial<TextModelSpec> = {},
-): TextModelSpec {
-  return {
-    id,
-    label,
-    format: "native",
-    tools: false,
-    vision: "none",
-    json: "none",
-    reasoning: false,
-    params: NATIVE_PARAMS,
-    lora: false,
-    ...extra,
-  };
+function native(models: [id: string, label: string][]): TextModelSpec[] {
+  return models.map(([id, label]) => deriveTextSpec(id, label, "native"));
 }
 
-function openai(
-  id: string,
-  label: string,
-  extra: Partial<TextModelSpec> = {},
-): TextModelSpec {
-  return {
-    id,
-    label,
-    format: "openai",
-    tools: true,
-    vision: "none",
-    json: "openai",
-    reasoning: true,
-    params: OPENAI_PARAMS,
-    lora: false,
-    ...extra,
-  };
+function openai(models: [id: string, label: string][]): TextModelSpec[] {
+  return models.map(([id, label]) => deriveTextSpec(id, label, "openai"));
 }
 
 /**
@@ -267,10 +219,13 @@ export type TextModelId =
   | "@cf/google/gemma-4-26b-a4b-it"
   | "@cf/deepseek-ai/deepseek-v4-flash-0731"
   | "@cf/deepseek-ai/deepseek-v4-pro-0813"
-  | "@cf/qwen/qwen3.8-27b";
+  | "@cf/qwen/qwen3.8-27b"
+  | "@cf/swiss-ai/apertus-v1.5-8b"
+  | "@cf/utter-project/eurollm-9b-it";
 
 /**
- * Every active text-generation model, as of the 2026-05-30 retirements.
+ * Every current text-generation model Cloudflare publishes (the Clef
+ * decision models are their own family), each in its wire format.
  *
  * @example
  * ```ts
@@ -284,138 +239,49 @@ export type TextModelId =
  * ```
  */
 export const TEXT_MODELS: readonly TextModelSpec[] = [
-  native("@cf/meta/llama-3.3-70b-instruct-fp8-fast", "Llama 3.3 70B Instruct (fp8, fast)", {
-    tools: true,
-    json: "response_format",
-    params: LLAMA33_PARAMS,
-    lora: true,
-    contextWindow: 24_000,
-  }),
-  native("@cf/meta/llama-3.1-8b-instruct-fast", "Llama 3.1 8B Instruct (fast)", {
-    tools: true,
-    json: "response_format",
-    lora: true,
-    contextWindow: 128_000,
-  }),
-  native("@cf/meta/llama-3.1-8b-instruct-fp8", "Llama 3.1 8B Instruct (fp8)", {
-    lora: true,
-    contextWindow: 32_000,
-  }),
-  native("@cf/meta/llama-4-scout-17b-16e-instruct", "Llama 4 Scout 17B 16E Instruct", {
-    tools: true,
-    vision: "content-parts",
-    json: "response_format",
-    contextWindow: 131_000,
-  }),
-  native("@cf/meta/llama-3.2-11b-vision-instruct", "Llama 3.2 11B Vision Instruct", {
-    tools: true,
-    vision: "image-field",
-    json: "response_format",
-    lora: true,
-    contextWindow: 128_000,
-  }),
-  native("@cf/meta/llama-3.2-3b-instruct", "Llama 3.2 3B Instruct", {
-    lora: true,
-    contextWindow: 128_000,
-  }),
-  native("@cf/meta/llama-3.2-1b-instruct", "Llama 3.2 1B Instruct", {
-    lora: true,
-    contextWindow: 60_000,
-  }),
-  native("@cf/meta/llama-guard-3-8b", "Llama Guard 3 8B", {
-    json: "response_format",
-    lora: true,
-    contextWindow: 131_072,
-  }),
-  native("@cf/mistralai/mistral-small-3.1-24b-instruct", "Mistral Small 3.1 24B Instruct", {
-    tools: true,
-    vision: "content-parts",
-    json: "guided_json",
-    contextWindow: 128_000,
-  }),
-  native("@cf/qwen/qwq-32b", "QwQ 32B", {
-    tools: true,
-    vision: "content-parts",
-    json: "guided_json",
-    reasoning: true,
-    contextWindow: 24_000,
-  }),
-  native("@cf/qwen/qwen2.5-coder-32b-instruct", "Qwen 2.5 Coder 32B Instruct", {
-    tools: true,
-    json: "response_format",
-    lora: true,
-    contextWindow: 32_768,
-  }),
-  native("@cf/qwen/qwen3-30b-a3b-fp8", "Qwen3 30B A3B (fp8)", {
-    tools: true,
-    json: "response_format",
-    reasoning: true,
-    contextWindow: 32_768,
-  }),
-  native(
-    "@cf/deepseek-ai/deepseek-r1-distill-qwen-32b",
-    "DeepSeek R1 Distill Qwen 32B",
-    { json: "response_format", reasoning: true, contextWindow: 80_000 },
-  ),
-  native("@cf/ibm-granite/granite-4.0-h-micro", "IBM Granite 4.0 H Micro", {
-    contextWindow: 131_000,
-  }),
-  native("@cf/aisingapore/gemma-sea-lion-v4-27b-it", "Gemma SEA-LION v4 27B IT", {
-    tools: true,
-    json: "response_format",
-    contextWindow: 128_000,
-  }),
-  native("@cf/mistral/mistral-7b-instruct-v0.2-lora", "Mistral 7B Instruct v0.2 (LoRA base)", {
-    lora: true,
-    contextWindow: 15_000,
-  }),
-  native("@cf/google/gemma-2b-it-lora", "Gemma 2B IT (LoRA base)", {
-    lora: true,
-    contextWindow: 8_192,
-  }),
-  native("@cf/google/gemma-7b-it-lora", "Gemma 7B IT (LoRA base)", {
-    lora: true,
-    contextWindow: 3_500,
-  }),
-  native("@cf/meta-llama/llama-2-7b-chat-hf-lora", "Llama 2 7B Chat (LoRA base)", {
-    lora: true,
-    contextWindow: 8_192,
-  }),
-  openai("@cf/openai/gpt-oss-120b", "GPT-OSS 120B", { contextWindow: 128_000 }),
-  openai("@cf/openai/gpt-oss-20b", "GPT-OSS 20B", { contextWindow: 128_000 }),
-  openai("@cf/zai-org/glm-4.7-flash", "GLM 4.7 Flash", { contextWindow: 131_072 }),
-  openai("@cf/zai-org/glm-5.2", "GLM 5.2", { paidOnly: true, contextWindow: 202_752 }),
-  openai("@cf/zai-org/glm-5.3", "GLM 5.3", { contextWindow: 202_752 }),
-  openai("@cf/zai-org/glm-5.3-flash", "GLM 5.3 Flash", { contextWindow: 202_752 }),
-  openai("@cf/moonshotai/kimi-k2.6", "Kimi K2.6", {
-    vision: "content-parts",
-    paidOnly: true,
-    contextWindow: 262_144,
-  }),
-  openai("@cf/moonshotai/kimi-k2.7-code", "Kimi K2.7 Code", {
-    vision: "content-parts",
-    paidOnly: true,
-    contextWindow: 262_144,
-  }),
-  openai("@cf/nvidia/nemotron-3-120b-a12b", "Nemotron 3 120B A12B", {
-    contextWindow: 262_144,
-  }),
-  openai("@cf/google/gemma-4-26b-a4b-it", "Gemma 4 26B A4B IT", {
-    vision: "content-parts",
-    contextWindow: 256_000,
-  }),
-  openai("@cf/deepseek-ai/deepseek-v4-flash-0731", "DeepSeek V4 Flash", {
-    paidOnly: true,
-    contextWindow: 131_072,
-  }),
-  openai("@cf/deepseek-ai/deepseek-v4-pro-0813", "DeepSeek V4 Pro", {
-    paidOnly: true,
-    contextWindow: 131_072,
-  }),
-  openai("@cf/qwen/qwen3.8-27b", "Qwen 3.8 27B", { tools: false, contextWindow: 131_072 }),
+  ...native([
+    ["@cf/meta/llama-3.3-70b-instruct-fp8-fast", "Llama 3.3 70B Instruct (fp8, fast)"],
+    ["@cf/meta/llama-3.1-8b-instruct-fast", "Llama 3.1 8B Instruct (fast)"],
+    ["@cf/meta/llama-3.1-8b-instruct-fp8", "Llama 3.1 8B Instruct (fp8)"],
+    ["@cf/meta/llama-4-scout-17b-16e-instruct", "Llama 4 Scout 17B 16E Instruct"],
+    ["@cf/meta/llama-3.2-11b-vision-instruct", "Llama 3.2 11B Vision Instruct"],
+    ["@cf/meta/llama-3.2-3b-instruct", "Llama 3.2 3B Instruct"],
+    ["@cf/meta/llama-3.2-1b-instruct", "Llama 3.2 1B Instruct"],
+    ["@cf/meta/llama-guard-3-8b", "Llama Guard 3 8B"],
+    ["@cf/mistralai/mistral-small-3.1-24b-instruct", "Mistral Small 3.1 24B Instruct"],
+    ["@cf/qwen/qwq-32b", "QwQ 32B"],
+    ["@cf/qwen/qwen2.5-coder-32b-instruct", "Qwen 2.5 Coder 32B Instruct"],
+    ["@cf/qwen/qwen3-30b-a3b-fp8", "Qwen3 30B A3B (fp8)"],
+    ["@cf/deepseek-ai/deepseek-r1-distill-qwen-32b", "DeepSeek R1 Distill Qwen 32B"],
+    ["@cf/ibm-granite/granite-4.0-h-micro", "IBM Granite 4.0 H Micro"],
+    ["@cf/aisingapore/gemma-sea-lion-v4-27b-it", "Gemma SEA-LION v4 27B IT"],
+    ["@cf/mistral/mistral-7b-instruct-v0.2-lora", "Mistral 7B Instruct v0.2 (LoRA base)"],
+    ["@cf/google/gemma-2b-it-lora", "Gemma 2B IT (LoRA base)"],
+    ["@cf/google/gemma-7b-it-lora", "Gemma 7B IT (LoRA base)"],
+    ["@cf/meta-llama/llama-2-7b-chat-hf-lora", "Llama 2 7B Chat (LoRA base)"],
+  ]),
+  ...openai([
+    ["@cf/openai/gpt-oss-120b", "GPT-OSS 120B"],
+    ["@cf/openai/gpt-oss-20b", "GPT-OSS 20B"],
+    ["@cf/zai-org/glm-4.7-flash", "GLM 4.7 Flash"],
+    ["@cf/zai-org/glm-5.2", "GLM 5.2"],
+    ["@cf/zai-org/glm-5.3", "GLM 5.3"],
+    ["@cf/zai-org/glm-5.3-flash", "GLM 5.3 Flash"],
+    ["@cf/moonshotai/kimi-k2.6", "Kimi K2.6"],
+    ["@cf/moonshotai/kimi-k2.7-code", "Kimi K2.7 Code"],
+    ["@cf/nvidia/nemotron-3-120b-a12b", "Nemotron 3 120B A12B"],
+    ["@cf/google/gemma-4-26b-a4b-it", "Gemma 4 26B A4B IT"],
+    ["@cf/deepseek-ai/deepseek-v4-flash-0731", "DeepSeek V4 Flash"],
+    ["@cf/deepseek-ai/deepseek-v4-pro-0813", "DeepSeek V4 Pro"],
+    ["@cf/qwen/qwen3.8-27b", "Qwen 3.8 27B"],
+    // No input schema is published for these two: their published properties
+    // (function_calling, vision, context_window) decide what they take, and no
+    // sampling parameter is sent. Their wire family is not published either:
+    // every text model Cloudflare added since 2025-08 takes Chat Completions.
+    ["@cf/swiss-ai/apertus-v1.5-8b", "Apertus v1.5 8B"],
+    ["@cf/utter-project/eurollm-9b-it", "EuroLLM 9B IT"],
+  ]),
 ];
-
-/** A lookup table of specs by model id. */
 
 const TEXT_BY_ID = byId(TEXT_MODELS);
 
@@ -424,7 +290,10 @@ export function knownTextModel(id: string): TextModelSpec | undefined {
   return TEXT_BY_ID.get(id);
 }
 
-/** Ids whose wire format is OpenAI Chat Completions even on `/ai/run`. */
+/**
+ * The wire family of ids the catalog does not list, by publisher: no
+ * definition or model search states it (hand-written, reference §3).
+ */
 const OPENAI_FAMILY_PREFIXES = [
   "@cf/openai/",
   "@cf/zai-org/",
@@ -436,16 +305,14 @@ const OPENAI_FAMILY_PREFIXES = [
 ];
 
 /**
- * The text spec for any id: the catalog entry when known, otherwise a
- * conservative guess (no tools, no images, no JSON mode) in the wire format the id's
- * publisher uses.
+ * The text spec for any id: the catalog entry when known, otherwise one
+ * derived from its published definition or, for an id the snapshot lacks,
+ * from what the account's model search said of it (`live`): nothing it did
+ * not say is assumed. Only the wire family is guessed from the publisher.
  */
-export function textModelSpec(id: string): TextModelSpec {
+export function textModelSpec(id: string, live?: LiveModel): TextModelSpec {
   const known = TEXT_BY_ID.get(id);
   if (known) return known;
   const isOpenAI = OPENAI_FAMILY_PREFIXES.some((p) => id.startsWith(p));
-  const label = workersLabel(id);
-  return isOpenAI
-    ? openai(id, label, { tools: false, json: "none", reasoning: true })
-    : native(id, label);
+  return deriveTextSpec(id, workersLabel(id), isOpenAI ? "openai" : "native", live);
 }

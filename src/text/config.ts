@@ -1,33 +1,16 @@
 /**
- * Text-generation config: the camelCase keys Genkit callers set, their
- * schema per model (only the parameters a model takes, with its ranges), and
- * the checks that run before any request.
+ * Text-generation config: the camelCase keys Genkit callers set, and from
+ * each model's option table (its published parameters, see `derive.ts`)
+ * both its config schema and the check that runs before any request.
  *
  * @module
  */
-import { GenerationCommonConfigSchema, z } from "genkit";
-import { checkBoolean, invalidArgument as invalid } from "../errors.ts";
-import { configObject } from "../wire_options.ts";
+import { z } from "genkit";
+import { invalidArgument as invalid } from "../errors.ts";
 import type { ZodSchema } from "../refs.ts";
-import type { RangedParam, TextModelSpec } from "./catalog.ts";
-
-// Genkit's `apiKey` and `version` are left out: this plugin refuses a token in
-// config (see `validateConfig`) and Workers AI models have no versions.
-const textConfigSchema = GenerationCommonConfigSchema.omit({ apiKey: true, version: true }).extend({
-  seed: z.number().int().describe("Random seed for reproducible sampling.").optional(),
-  repetitionPenalty: z.number().describe("Penalty for repeated tokens (native models).")
-    .optional(),
-  frequencyPenalty: z.number().describe("Penalty growing with a token's frequency so far.")
-    .optional(),
-  presencePenalty: z.number().describe("Penalty for tokens that appeared at all so far.")
-    .optional(),
-  raw: z.boolean().describe("Send the prompt without the chat template (native models).")
-    .optional(),
-  lora: z.string().describe("A LoRA adapter (fine-tune) id or name, for models that take one.")
-    .optional(),
-  reasoningEffort: z.enum(["low", "medium", "high"])
-    .describe("How much the model thinks before answering (OpenAI-family models).").optional(),
-});
+import { configObject, optionsSchema, type WireOption, wireValues } from "../wire_options.ts";
+import { TEXT_MODELS, type TextModelSpec } from "./catalog.ts";
+import { SAMPLING, textOptions } from "./derive.ts";
 
 /**
  * Config of Workers AI text models (camelCase, as Genkit's common config).
@@ -46,9 +29,9 @@ const textConfigSchema = GenerationCommonConfigSchema.omit({ apiKey: true, versi
  * ```
  */
 export interface TextConfig {
-  /** Sampling temperature; the range depends on the model (e.g. 0-5 native, 0-2 OpenAI-format). */
+  /** Sampling temperature; the range is the model's published one (e.g. 0-5 native, 0-2 OpenAI-format). */
   temperature?: number;
-  /** Most tokens to generate (`max_tokens`); native models default to 256. */
+  /** Most tokens to generate (`max_tokens`); the default is the model's published one (256 or 2000 on native models). */
   maxOutputTokens?: number;
   /** Top-k sampling (`top_k`, native models). */
   topK?: number;
@@ -68,8 +51,12 @@ export interface TextConfig {
   raw?: boolean;
   /** A LoRA adapter (fine-tune) id or name, for models that take one. */
   lora?: string;
-  /** How much an OpenAI-format model thinks before answering (`reasoning_effort`). */
-  reasoningEffort?: "low" | "medium" | "high";
+  /**
+   * How much the model thinks before answering (`reasoning_effort`): one of
+   * the efforts the model's definition publishes (most take low, medium and
+   * high; some also max or none, only where published).
+   */
+  reasoningEffort?: "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max" | "auto";
   /**
    * Refused: Genkit records a request's config in its traces, so a token put
    * here would be written there. Give the token to `cloudflareAI()` instead.
@@ -81,18 +68,52 @@ export interface TextConfig {
    */
   version?: undefined;
   /**
-   * Any other key is sent to the API verbatim (e.g. `chat_template_kwargs`),
-   * except a body field the plugin builds itself (`messages`, `stream`,
+   * Any other key that names a field of the model's published input is sent
+   * verbatim (e.g. `chat_template_kwargs`); one it does not name is refused,
+   * as is a body field the plugin builds itself (`messages`, `stream`,
    * `tools`, `response_format`, …) or the wire name of a parameter above
-   * (`max_tokens`, `top_k`, …): those are refused, naming what to use.
+   * (`max_tokens`, `top_k`, …), naming what to use.
    */
   [key: string]: unknown;
 }
 
+const stopSequences = z.array(z.string())
+  .describe(
+    "Stop sequences: sent as stop where the model takes it, applied by the plugin otherwise.",
+  )
+  .optional();
+
+/** The family's keys with no model's ranges: what a reference made before the model is known shows. */
+const COMMON_OPTIONS: readonly WireOption[] = [
+  ...SAMPLING.map((n): WireOption => ({
+    ...n,
+    kind: ["maxOutputTokens", "topK", "seed"].includes(n.key) ? "int" : "number",
+  })),
+  {
+    key: "raw",
+    wire: "raw",
+    kind: "boolean",
+    description: "Send the prompt without the chat template.",
+  },
+  {
+    key: "lora",
+    wire: "lora",
+    kind: "string",
+    description: "A LoRA adapter (fine-tune) id or name.",
+  },
+  {
+    key: "reasoningEffort",
+    wire: "reasoning_effort",
+    kind: "enum",
+    values: [...new Set(TEXT_MODELS.flatMap((m) => m.efforts))],
+    description: "How much the model thinks before answering (the model's published efforts).",
+  },
+];
+
 /**
- * Config schema of every Workers AI text model. Ranges are checked per model
- * before any request; keys it does not know are sent to the API verbatim
- * unless they would replace a body field the plugin builds.
+ * Config schema of every Workers AI text model: the family's keys, checked
+ * against each model's published ranges before any request; other keys that
+ * name a field of the model's published input are sent verbatim.
  *
  * @example
  * ```ts
@@ -100,32 +121,30 @@ export interface TextConfig {
  * TextConfigSchema.parse({ temperature: 0.2, maxOutputTokens: 200, seed: 7 });
  * ```
  */
-export const TextConfigSchema: ZodSchema = textConfigSchema;
+export const TextConfigSchema: ZodSchema = (optionsSchema(COMMON_OPTIONS) as z.AnyZodObject)
+  .extend({ stopSequences }).passthrough();
 
-export const WIRE_NAMES: Readonly<Record<RangedParam, string>> = {
-  temperature: "temperature",
-  maxOutputTokens: "max_tokens",
-  topP: "top_p",
-  topK: "top_k",
-  seed: "seed",
-  repetitionPenalty: "repetition_penalty",
-  frequencyPenalty: "frequency_penalty",
-  presencePenalty: "presence_penalty",
-};
-export const RANGED = Object.keys(WIRE_NAMES) as RangedParam[];
+/** The config keys of the family's option tables. */
+const OPTION_KEYS: ReadonlySet<string> = new Set(COMMON_OPTIONS.map((o) => o.key));
+/** Keys the plugin handles itself, never sent verbatim. */
+export const HANDLED: ReadonlySet<string> = new Set([
+  ...OPTION_KEYS,
+  "stopSequences",
+  "version",
+  "apiKey",
+]);
 /**
  * Wire names of the validated parameters, refused as config keys: one name per
  * parameter is the simplest rule, and the camelCase key gets the range check.
  */
 const WIRE_TWINS: ReadonlyMap<string, string> = new Map([
-  ...RANGED.filter((p) => WIRE_NAMES[p] !== p).map((p) => [WIRE_NAMES[p], p] as const),
-  // The OpenAI name of max_tokens, which OpenAI-format models also take.
+  ...SAMPLING.filter((p) => p.wire !== p.key).map((p) => [p.wire, p.key] as const),
   ["max_completion_tokens", "maxOutputTokens"],
+  ["reasoning_effort", "reasoningEffort"],
 ]);
 /**
  * Body fields the plugin builds from the request, each with what to use
  * instead: a config key of the same name would replace what was built.
- * (`raw`, `lora`, `temperature` and `seed` are config keys of their own.)
  */
 const BUILT_FIELDS: ReadonlyMap<string, string> = new Map([
   ["messages", "the request's messages, system and prompt"],
@@ -139,134 +158,86 @@ const BUILT_FIELDS: ReadonlyMap<string, string> = new Map([
   ["response_format", 'the request\'s output ({ format: "json", schema })'],
   ["guided_json", 'the request\'s output ({ format: "json", schema })'],
   ["stop", "config.stopSequences"],
-  ["reasoning_effort", "config.reasoningEffort"],
 ]);
-export const HANDLED = new Set<string>([
-  ...RANGED,
-  "stopSequences",
-  "raw",
-  "lora",
-  "reasoningEffort",
-  "version",
-  "apiKey",
-]);
-
-/** Native models default to 256 output tokens when `max_tokens` is not sent. */
-export const NATIVE_DEFAULT_MAX_TOKENS = 256;
 
 const schemaCache = new WeakMap<TextModelSpec, z.ZodTypeAny>();
 
-/** The config schema shown for one model: only the parameters it takes, with its ranges. */
+/** The config schema shown for one model: only the options it takes, with its published ranges. */
 export function configSchemaFor(spec: TextModelSpec): z.ZodTypeAny {
   let schema = schemaCache.get(spec);
-  if (schema) return schema;
-  const shape: Record<string, z.ZodTypeAny> = {};
-  const omit: Record<string, true> = {};
-  for (const p of RANGED) {
-    const r = spec.params[p];
-    if (!r) {
-      omit[p] = true;
-      continue;
-    }
-    let n = r.int ? z.number().int() : z.number();
-    n = n.min(r.min).max(r.max);
-    const base = textConfigSchema.shape[p] as z.ZodOptional<z.ZodNumber>;
-    shape[p] = n.describe(base.description ?? p).optional();
+  if (!schema) {
+    schema = (optionsSchema(textOptions(spec)) as z.AnyZodObject).extend({ stopSequences });
+    schemaCache.set(spec, schema);
   }
-  if (spec.format === "openai") {
-    omit.raw = true;
-    omit.lora = true;
-  } else {
-    omit.reasoningEffort = true;
-    if (!spec.lora) omit.lora = true;
-  }
-  schema = textConfigSchema.omit(omit as Record<never, true>).extend(shape);
-  schemaCache.set(spec, schema);
   return schema;
 }
 
+/** Why a family key the model does not take is refused. */
+function refusalNotes(spec: TextModelSpec): Record<string, string> {
+  if (spec.schemaless) {
+    const why = "no input schema is published for it, so no parameter is sent";
+    return Object.fromEntries([...OPTION_KEYS].map((k) => [k, why]));
+  }
+  const notes: Record<string, string> = {};
+  for (const o of COMMON_OPTIONS) {
+    const wire = o.key === "maxOutputTokens" ? "max_tokens or max_completion_tokens" : o.wire;
+    notes[o.key] = `its published input has no ${wire} field`;
+  }
+  // Only consulted when the model does not take the key.
+  notes.lora = "its definition lists no LoRA adapters with a lora field. Use a LoRA base model " +
+    "such as @cf/mistral/mistral-7b-instruct-v0.2-lora";
+  if (spec.reasoning) {
+    notes.reasoningEffort = "its published input has no reasoning_effort field: its reasoning " +
+      "cannot be tuned";
+  }
+  return notes;
+}
+
 /**
- * Checks a request's config against the model's documented parameters and
- * ranges (Genkit does not validate config) and returns it typed.
+ * Checks a request's config against the model's option table (its published
+ * parameters, ranges and values; Genkit does not validate config) and
+ * returns it typed. Keys outside the table must name a published input
+ * field to be sent verbatim.
  */
 export function validateConfig(spec: TextModelSpec, config: unknown): TextConfig {
   const c = configObject(spec.id, config);
-  checkPassthrough(spec, c);
-  for (const p of RANGED) {
-    const v = c[p];
-    if (v === undefined || v === null) continue;
-    const r = spec.params[p];
-    if (!r) {
-      throw invalid(
-        `config.${p} is not supported by ${spec.id}: its API has no ${WIRE_NAMES[p]} parameter. ` +
-          "Remove it, or choose a model that takes it.",
-      );
-    }
-    if (
-      typeof v !== "number" || !Number.isFinite(v) || v < r.min || v > r.max ||
-      (r.int && !Number.isInteger(v))
-    ) {
-      throw invalid(
-        `config.${p} = ${JSON.stringify(v)} is out of range for ${spec.id}: it must be ${
-          r.int ? "a whole number" : "a number"
-        } from ${r.min} to ${r.max}.`,
-      );
-    }
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (OPTION_KEYS.has(k)) own[k] = v;
+    else if (!HANDLED.has(k) && v !== undefined) checkPassthrough(spec, k);
   }
+  wireValues(spec.id, textOptions(spec), own, refusalNotes(spec));
   const stops = c.stopSequences;
   if (stops !== undefined && (!Array.isArray(stops) || stops.some((s) => typeof s !== "string"))) {
     throw invalid(`config.stopSequences for ${spec.id} must be an array of strings.`);
-  }
-  checkBoolean(spec.id, "raw", c.raw);
-  if (c.raw !== undefined && spec.format === "openai") {
-    throw invalid(
-      `config.raw is not supported by ${spec.id} (an OpenAI-format model has no raw prompt mode).`,
-    );
-  }
-  if (c.lora !== undefined) {
-    if (typeof c.lora !== "string" || c.lora === "") {
-      throw invalid(`config.lora for ${spec.id} must be a non-empty string.`);
-    }
-    if (!spec.lora) {
-      throw invalid(
-        `config.lora is not supported by ${spec.id}: it takes no LoRA adapters. ` +
-          "Use a LoRA base model such as @cf/mistral/mistral-7b-instruct-v0.2-lora.",
-      );
-    }
-  }
-  if (c.reasoningEffort !== undefined) {
-    if (!["low", "medium", "high"].includes(c.reasoningEffort as string)) {
-      throw invalid(`config.reasoningEffort for ${spec.id} must be "low", "medium" or "high".`);
-    }
-    if (spec.format !== "openai") {
-      throw invalid(
-        `config.reasoningEffort is not supported by ${spec.id}; only OpenAI-format models take it.`,
-      );
-    }
   }
   return c as TextConfig;
 }
 
 /**
- * Refuses config keys that would be sent verbatim but collide with what the
- * plugin builds or validates (see {@link BUILT_FIELDS}, {@link WIRE_TWINS}).
+ * Refuses a config key that would be sent verbatim but collides with what
+ * the plugin builds or validates, or that the model's published input does
+ * not name.
  */
-function checkPassthrough(spec: TextModelSpec, c: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(c)) {
-    if (HANDLED.has(k) || v === undefined) continue;
-    const twin = WIRE_TWINS.get(k);
-    if (twin) {
-      throw invalid(
-        `config.${k} is not accepted by ${spec.id}: use config.${twin}, which is sent as ` +
-          `${WIRE_NAMES[twin as RangedParam]} after its range is checked.`,
-      );
-    }
-    const instead = BUILT_FIELDS.get(k);
-    if (instead) {
-      throw invalid(
-        `config.${k} is not accepted by ${spec.id}: the plugin builds ${k} itself. ` +
-          `Use ${instead} instead.`,
-      );
-    }
+function checkPassthrough(spec: TextModelSpec, k: string): void {
+  const twin = WIRE_TWINS.get(k);
+  if (twin) {
+    throw invalid(
+      `config.${k} is not accepted by ${spec.id}: use config.${twin}, which is checked ` +
+        "against the model's published range before it is sent.",
+    );
+  }
+  const instead = BUILT_FIELDS.get(k);
+  if (instead) {
+    throw invalid(
+      `config.${k} is not accepted by ${spec.id}: the plugin builds ${k} itself. ` +
+        `Use ${instead} instead.`,
+    );
+  }
+  if (!spec.fields.includes(k)) {
+    throw invalid(
+      `config.${k} is not supported by ${spec.id}: its published input has no ${k} field` +
+        `${spec.schemaless ? " (no input schema is published for it)" : ""}. Remove it.`,
+    );
   }
 }

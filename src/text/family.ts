@@ -21,16 +21,18 @@ import { carriesContent, streamAnswer } from "./stream.ts";
 function textModelInfo(spec: TextModelSpec): ModelInfo {
   return {
     label: displayLabel(spec.label),
-    stage: spec.beta ? "unstable" : "stable",
+    stage: spec.deprecated || spec.deprecation ? "deprecated" : spec.beta ? "unstable" : "stable",
     supports: {
       multiturn: true,
       systemRole: true,
       media: spec.vision !== "none",
       tools: spec.tools,
-      toolChoice: spec.tools,
+      // Only where the published input has tool_choice (see request.ts).
+      toolChoice: spec.toolChoice,
       output: spec.json === "none" ? ["text"] : ["text", "json"],
       // JSON mode and tools together are not documented on Workers AI: with
-      // tools, Genkit falls back to schema instructions in the prompt.
+      // tools, Genkit falls back to schema instructions in the prompt, as it
+      // does always for a model whose published input has no JSON field.
       constrained: spec.json === "none" ? "none" : "no-tools",
     },
   };
@@ -41,7 +43,7 @@ function textModelInfo(spec: TextModelSpec): ModelInfo {
  * request is known to be one the model can take.
  */
 function textRunner(spec: TextModelSpec, { client, downloads }: FamilyContext): ModelRunner {
-  return async (request, { streamingRequested, sendChunk, abortSignal }) => {
+  return async (request, { streamingRequested, sendChunk, abortSignal, call }) => {
     const config = validateConfig(spec, request.config);
     if (streamingRequested && request.output?.constrained && spec.json !== "none") {
       // Workers AI JSON mode cannot stream: ask with schema instructions
@@ -70,7 +72,6 @@ function textRunner(spec: TextModelSpec, { client, downloads }: FamilyContext): 
       body = toWireBody(spec, request, config, streamingRequested);
     }
     const offered = new Set((request.tools ?? []).map((t) => t.name));
-    const call = { signal: abortSignal };
     if (!streamingRequested) {
       const result = await client.run(spec.id, body, call);
       const answer = parseAnswer(result, spec.format === "native");
@@ -90,17 +91,9 @@ export const textFamily: TaskFamily<TextModelSpec> = modelFamily<TextModelSpec>(
   tasks: ["Text Generation"],
   catalog: TEXT_MODELS,
   known: knownTextModel,
-  spec(id, live) {
-    const known = knownTextModel(id);
-    if (known || !live) return known ?? textModelSpec(id);
-    // What the account's model search says of a model the catalog does not know.
-    return {
-      ...textModelSpec(id),
-      tools: live.functionCalling,
-      contextWindow: live.contextWindow,
-      beta: live.beta,
-    };
-  },
+  // A model the catalog does not know: its published definition, else what
+  // the account's model search says of it.
+  spec: (id, live) => textModelSpec(id, live),
   info: textModelInfo,
   schema: configSchemaFor,
   refSchema: () => TextConfigSchema,

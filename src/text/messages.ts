@@ -138,7 +138,7 @@ export function toWireMessages(
       if (spec.vision === "none") {
         throw invalid(
           `${spec.id} does not take images, but the ${m.role} message has ${media.length} media part(s). ` +
-            "Use a vision model such as @cf/meta/llama-4-scout-17b-16e-instruct.",
+            "Use a vision model such as @cf/google/gemma-4-26b-a4b-it.",
         );
       }
       if (m.role !== "user") {

@@ -7,7 +7,8 @@
 import type { GenerateRequest, ToolDefinition } from "genkit/model";
 import { invalidArgument as invalid } from "../errors.ts";
 import type { TextModelSpec } from "./catalog.ts";
-import { HANDLED, RANGED, type TextConfig, WIRE_NAMES } from "./config.ts";
+import { HANDLED, type TextConfig } from "./config.ts";
+import { textOptions } from "./derive.ts";
 import { toWireMessages } from "./messages.ts";
 
 /** Workers AI requires `type` and `description` on every tool parameter; fill what the schema lacks. */
@@ -138,9 +139,58 @@ function jsonMode(
   }
 }
 
+/** The body fields of the config values set: each option under its published name, then keys sent verbatim. */
+function configFields(spec: TextModelSpec, config: TextConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const c = config as Record<string, unknown>;
+  for (const o of textOptions(spec)) {
+    if (c[o.key] !== undefined && c[o.key] !== null) out[o.wire] = c[o.key];
+  }
+  if (spec.stop && config.stopSequences?.length) out.stop = config.stopSequences;
+  // Keys that name a field of the model's published input go verbatim
+  // (`validateConfig` refused every other one).
+  for (const [k, v] of Object.entries(c)) if (!HANDLED.has(k) && v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * The body of a request with a LoRA adapter to a model whose published
+ * definition takes `lora` only in its prompt input: that input, with the
+ * single user prompt (the server applies the chat template unless `raw`).
+ * Anything that input cannot carry is refused.
+ */
+function loraPromptBody(
+  spec: TextModelSpec,
+  request: GenerateRequest,
+  fields: Record<string, unknown>,
+  stream: boolean,
+): Record<string, unknown> {
+  const [only, ...more] = request.messages;
+  const textOnly = only?.role === "user" && more.length === 0 &&
+    only.content.every((p) => typeof p.text === "string");
+  const takes = new Set(spec.promptFields);
+  const extra = Object.keys(fields).filter((k) => !takes.has(k));
+  if (!textOnly || (request.tools ?? []).length > 0 || extra.length > 0) {
+    throw invalid(
+      `${spec.id} takes a LoRA adapter only with a single prompt (its published chat input has ` +
+        "no lora field): send one user message of text, without system, history, tools or " +
+        `images${
+          extra.length ? ` and without ${extra.join(", ")}` : ""
+        }, or leave config.lora out.`,
+    );
+  }
+  const body: Record<string, unknown> = {
+    prompt: only.content.map((p) => p.text).join("\n\n"),
+    ...fields,
+  };
+  if (stream) body.stream = true;
+  return body;
+}
+
 /**
  * Builds the request body for one Genkit request, refusing what the model
- * cannot take. With `acceptRemote`, `http(s)` images are let through (see
+ * cannot take: only what the model's published input names goes on the
+ * wire. With `acceptRemote`, `http(s)` images are let through (see
  * {@link toWireMessages}): the body then only validates the request.
  */
 export function toWireBody(
@@ -150,44 +200,45 @@ export function toWireBody(
   stream: boolean,
   acceptRemote = false,
 ): Record<string, unknown> {
+  const fields = configFields(spec, config);
+  const json = jsonMode(spec, request, stream);
+  if (config.lora !== undefined && spec.loraInput === "prompt") {
+    const body = loraPromptBody(spec, request, { ...fields, ...json }, stream);
+    return body;
+  }
   const { messages, image } = toWireMessages(spec, request.messages, acceptRemote);
   const body: Record<string, unknown> = { messages };
   if (image !== undefined) body.image = image;
-  for (const p of RANGED) {
-    const v = config[p];
-    if (v !== undefined && v !== null) body[WIRE_NAMES[p]] = v;
+  Object.assign(body, fields);
+  let tools = request.tools ?? [];
+  if (tools.length > 0 && !spec.tools) {
+    throw invalid(
+      `${spec.id} does not support tool calling (its published definition has no function ` +
+        `calling), but ${tools.length} tool(s) were given. Use a model with tools, such as ` +
+        "@cf/meta/llama-3.3-70b-instruct-fp8-fast.",
+    );
   }
-  if (spec.format === "openai") {
-    if (config.stopSequences?.length) body.stop = config.stopSequences;
-    if (config.reasoningEffort) body.reasoning_effort = config.reasoningEffort;
-  } else {
-    if (config.raw !== undefined) body.raw = config.raw;
-    if (config.lora !== undefined) body.lora = config.lora;
-  }
-  // Keys the caller set that this plugin does not know go to the API verbatim
-  // (nothing the caller set is dropped); `validateConfig` refused the ones
-  // that would replace a field built here.
-  for (const [k, v] of Object.entries(config)) {
-    if (!HANDLED.has(k) && v !== undefined) body[k] = v;
-  }
-  const tools = request.tools ?? [];
-  if (tools.length > 0) {
-    if (!spec.tools) {
+  const choice = request.toolChoice;
+  if (choice && !spec.toolChoice && (tools.length > 0 || choice === "required")) {
+    // No tool_choice field in the published input: "auto" is the model's own
+    // behaviour, "none" is met by not offering the tools; "required" cannot be.
+    if (choice === "required") {
       throw invalid(
-        `${spec.id} does not support tool calling, but ${tools.length} tool(s) were given. ` +
-          "Use a model with tools, such as @cf/meta/llama-3.3-70b-instruct-fp8-fast.",
+        `toolChoice "required" cannot be sent to ${spec.id}: its published input has no ` +
+          "tool_choice field. Leave toolChoice out, or use a model that takes it, such as " +
+          "@cf/zai-org/glm-4.7-flash.",
       );
     }
-    body.tools = toWireTools(tools);
+    if (choice === "none") tools = [];
   }
-  if (request.toolChoice && (tools.length > 0 || request.toolChoice === "required")) {
-    body.tool_choice = toolChoice(spec, request.toolChoice, tools);
+  if (tools.length > 0) body.tools = toWireTools(tools);
+  if (spec.toolChoice && choice && (tools.length > 0 || choice === "required")) {
+    body.tool_choice = toolChoice(spec, choice, tools);
   }
-  const json = jsonMode(spec, request, stream);
   if (json) Object.assign(body, json);
   if (stream) {
     body.stream = true;
-    if (spec.format === "openai") body.stream_options = { include_usage: true };
+    if (spec.fields.includes("stream_options")) body.stream_options = { include_usage: true };
   }
   return body;
 }

@@ -8,7 +8,7 @@ import { toToolRequests } from "./tool_calls.ts";
 import type { Part } from "genkit";
 import type { GenerateResponseData, GenerationUsage } from "genkit/model";
 import type { TextModelSpec } from "./catalog.ts";
-import { NATIVE_DEFAULT_MAX_TOKENS, type TextConfig } from "./config.ts";
+import type { TextConfig } from "./config.ts";
 import { cutAtStop, splitThinking } from "./split.ts";
 
 // ---------------------------------------------------------------------------
@@ -111,9 +111,9 @@ export function finishReason(
       return "stop";
   }
   // Native answers carry no finish reason: the model stopped on max_tokens
-  // when it produced exactly that many tokens.
-  const limit = config.maxOutputTokens ??
-    (spec.format === "native" ? NATIVE_DEFAULT_MAX_TOKENS : undefined);
+  // when it produced that many tokens, the limit being the caller's or the
+  // model's published default (256 on some models, 2000 on others).
+  const limit = config.maxOutputTokens ?? spec.defaultMaxTokens;
   const produced = answer.usage?.completion_tokens;
   if (limit !== undefined && produced !== undefined && produced >= limit) return "length";
   return answer.finishReason === undefined ? "stop" : "other";
@@ -127,9 +127,9 @@ export function messageContent(reasoning: string, text: string, toolRequests: Pa
   return content;
 }
 
-/** Client-side stop sequences apply where the model has no `stop` parameter. */
+/** Client-side stop sequences apply where the model's published input has no `stop` field. */
 export function clientStops(spec: TextModelSpec, config: TextConfig): string[] {
-  return spec.format === "native" ? (config.stopSequences ?? []) : [];
+  return spec.stop ? [] : (config.stopSequences ?? []);
 }
 
 export function toResponse(

@@ -1,19 +1,26 @@
 /**
  * The speech-to-text models this plugin knows, how each takes its audio, and
- * the options of each (from the models' documented input schemas).
+ * the options of each: their names, types, enums and defaults from each
+ * model's published definition (`publishedModel`). What a definition cannot
+ * say is written here beside it, each departure with its reason and source:
+ * the wire form (raw bytes, base64 JSON, Deepgram's query string), the
+ * options Cloudflare's types publish and its definition lags behind on, and
+ * nemotron speech, which has no published definition at all.
  *
  * @module
  */
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
-import type { WireOption } from "../wire_options.ts";
+import { type OptionName, publishedOptions, type WireOption } from "../wire_options.ts";
 
 /**
  * How a speech-to-text model takes its audio: `bytes` (the raw file with its
  * content type: whisper, whisper-tiny-en), `base64` (JSON `audio` as base64:
- * whisper-large-v3-turbo), `deepgram` (the raw file, options in the query
- * string over REST and beside `audio: { body, contentType }` over a binding:
- * nova-3), or `realtime` (WebSocket sessions only: refused).
+ * whisper-large-v3-turbo and nemotron speech), `deepgram` (the raw file,
+ * options in the query string over REST and beside `audio: { body,
+ * contentType }` over a binding: nova-3), or `realtime` (WebSocket sessions
+ * only: refused).
  *
  * @example
  * ```ts
@@ -64,158 +71,156 @@ export type TranscribeSpec = Omit<TranscribeModelSpec, "options"> & {
   options: readonly WireOption[];
 };
 
-const bool = (key: string, wire: string, description: string): WireOption => ({
+/** A config key with the published name it is sent under; its type is the published one. */
+const named = (key: string, wire: string, description: string): OptionName => ({
   key,
   wire,
-  kind: "boolean",
-  description,
-});
-const text = (key: string, wire: string, description: string): WireOption => ({
-  key,
-  wire,
-  kind: "string",
-  description,
-});
-const texts = (key: string, wire: string, description: string): WireOption => ({
-  key,
-  wire,
-  kind: "strings",
   description,
 });
 
-/** whisper-large-v3-turbo's options (its model schema, and the newer ones of its current types). */
-const TURBO_OPTIONS: readonly WireOption[] = [
-  {
-    key: "task",
-    wire: "task",
-    kind: "enum",
-    values: ["transcribe", "translate"],
-    description: "transcribe (default) in the spoken language, or translate into English.",
-  },
+/** whisper-large-v3-turbo's config vocabulary, as published. */
+const TURBO_NAMES: readonly OptionName[] = [
+  named("task", "task", "transcribe in the spoken language, or translate into English."),
   {
     key: "language",
     wire: "language",
-    kind: "string",
-    // Cloudflare's docs ask for an ISO 639-1 code; omitted, the model detects it.
+    // Cloudflare's docs ask for an ISO 639-1 code: the form is checked (the schema: any string).
     pattern: { test: /^[a-z]{2,3}$/, means: 'an ISO 639-1 language code such as "en"' },
-    description: "The spoken language (ISO 639-1, e.g. en); detected when omitted.",
+    description: "The spoken language (ISO 639-1, e.g. en).",
   },
   // vad_filter was typed a string once and is a boolean now (cloudflare-docs #22927).
-  bool("vadFilter", "vad_filter", "Drop silence with a voice-activity model first."),
-  text("initialPrompt", "initial_prompt", "Context for the model: names, terms, style."),
-  text("prefix", "prefix", "Text the transcription must start with."),
-  {
-    key: "beamSize",
-    wire: "beam_size",
-    kind: "int",
-    min: 1,
-    description: "Beam search width.",
-  },
-  bool("conditionOnPreviousText", "condition_on_previous_text", "Feed each window the last one."),
-  {
-    key: "noSpeechThreshold",
-    wire: "no_speech_threshold",
-    kind: "number",
-    min: 0,
-    max: 1,
-    description: "Treat a segment as silence above this no-speech probability.",
-  },
-  {
-    key: "compressionRatioThreshold",
-    wire: "compression_ratio_threshold",
-    kind: "number",
-    min: 0,
-    description: "Retry a segment whose text compresses more than this (repetition).",
-  },
-  {
-    key: "logProbThreshold",
-    wire: "log_prob_threshold",
-    kind: "number",
-    max: 0,
-    description: "Retry a segment whose average log probability is below this.",
-  },
-  {
-    key: "hallucinationSilenceThreshold",
-    wire: "hallucination_silence_threshold",
-    kind: "number",
-    min: 0,
-    description: "Skip silent stretches longer than this many seconds around hallucinations.",
-  },
+  named("vadFilter", "vad_filter", "Drop silence with a voice-activity model first."),
+  named("initialPrompt", "initial_prompt", "Context for the model: names, terms, style."),
+  named("prefix", "prefix", "Text the transcription must start with."),
+  // These six are in Cloudflare's types, not in the docs file, which lags them; the snapshot
+  // carries them (its source records `augmentedFrom`).
+  named("beamSize", "beam_size", "Beams of the beam search: more is slower and may be better."),
+  named(
+    "conditionOnPreviousText",
+    "condition_on_previous_text",
+    "Give each window the previous window's text as context.",
+  ),
+  named("noSpeechThreshold", "no_speech_threshold", "Treat a window as silence above this."),
+  named(
+    "compressionRatioThreshold",
+    "compression_ratio_threshold",
+    "Treat a window as failed above this gzip compression ratio.",
+  ),
+  named("logProbThreshold", "log_prob_threshold", "Treat a window as failed below this."),
+  named(
+    "hallucinationSilenceThreshold",
+    "hallucination_silence_threshold",
+    "Skip silences longer than this (seconds) where a hallucination is detected.",
+  ),
 ];
 
-/** nova-3's options: every field of its model schema that a pre-recorded request takes. */
-const NOVA_OPTIONS: readonly WireOption[] = [
+/**
+ * turbo's published `task` is any string (default `transcribe`); its types
+ * say "Supported tasks are 'translate' or 'transcribe'", so only those two
+ * are taken.
+ */
+function turboTask(o: WireOption): WireOption {
+  return o.key === "task" && o.kind === "string"
+    ? { ...o, kind: "enum", values: ["transcribe", "translate"] }
+    : o;
+}
+
+/**
+ * nova-3's config vocabulary: every field of its published schema that a
+ * pre-recorded request takes. Its realtime fields (interim_results,
+ * endpointing, vad_events, utterance_end_ms) are published too, and refused:
+ * they apply to WebSocket sessions only (Deepgram's streaming API).
+ */
+const NOVA_NAMES: readonly OptionName[] = [
   {
     key: "language",
     wire: "language",
-    kind: "string",
     pattern: {
       test: /^(multi|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/,
       means: 'a BCP-47 language tag such as "en-US", or "multi"',
     },
     description: "The spoken language (BCP-47, e.g. en-US), or multi; en-US when omitted.",
   },
-  bool("detectLanguage", "detect_language", "Detect the dominant language."),
-  bool("punctuate", "punctuate", "Add punctuation and capitalisation."),
-  bool("smartFormat", "smart_format", "Format numbers, dates and the like for reading."),
-  bool("diarize", "diarize", "Number the speakers of each word."),
-  bool("dictation", "dictation", "Turn spoken punctuation commands into marks."),
-  bool("fillerWords", "filler_words", "Keep filler words (uh, um)."),
-  bool("measurements", "measurements", "Write spoken measurements as abbreviations."),
-  bool("numerals", "numerals", "Write numbers as digits."),
-  bool("paragraphs", "paragraphs", "Split the transcript into paragraphs."),
-  bool("profanityFilter", "profanity_filter", "Filter profanity."),
-  bool("sentiment", "sentiment", "Recognise sentiment."),
-  bool("topics", "topics", "Detect topics."),
-  bool("utterances", "utterances", "Segment speech into utterances."),
-  bool("detectEntities", "detect_entities", "Detect entities."),
-  bool("multichannel", "multichannel", "Transcribe each channel on its own."),
-  bool("mipOptOut", "mip_opt_out", "Opt out of Deepgram's Model Improvement Program."),
-  {
-    key: "mode",
-    wire: "mode",
-    kind: "enum",
-    values: ["general", "medical", "finance"],
-    description: "The subject area of the audio.",
-  },
-  texts("keyterm", "keyterm", "Terms to boost (key term prompting)."),
-  texts("keywords", "keywords", "Keywords to boost or suppress (word:intensifier)."),
-  texts("redact", "redact", "What to redact: pci, pii, numbers, …"),
-  texts("replace", "replace", "Terms to replace (find:replace)."),
-  texts("search", "search", "Terms to search for."),
+  named("detectLanguage", "detect_language", "Detect the dominant language."),
+  named("punctuate", "punctuate", "Add punctuation and capitalisation."),
+  named("smartFormat", "smart_format", "Format numbers, dates and the like for reading."),
+  named("diarize", "diarize", "Number the speakers of each word."),
+  named("dictation", "dictation", "Turn spoken punctuation commands into marks."),
+  named("fillerWords", "filler_words", "Keep filler words (uh, um)."),
+  named("measurements", "measurements", "Write spoken measurements as abbreviations."),
+  named("numerals", "numerals", "Write numbers as digits."),
+  named("paragraphs", "paragraphs", "Split the transcript into paragraphs."),
+  named("profanityFilter", "profanity_filter", "Filter profanity."),
+  named("sentiment", "sentiment", "Recognise sentiment."),
+  named("topics", "topics", "Detect topics."),
+  named("utterances", "utterances", "Segment speech into utterances."),
+  named("detectEntities", "detect_entities", "Detect entities."),
+  named("multichannel", "multichannel", "Transcribe each channel on its own."),
+  named("mipOptOut", "mip_opt_out", "Opt out of Deepgram's Model Improvement Program."),
+  named("mode", "mode", "The subject area of the audio."),
+  named("keyterm", "keyterm", "Terms to boost (key term prompting)."),
+  named("keywords", "keywords", "Keywords to boost or suppress (word:intensifier)."),
+  named("redact", "redact", "What to redact: pci, pii, numbers, …"),
+  named("replace", "replace", "Terms to replace (find:replace)."),
+  named("search", "search", "Terms to search for."),
+  named("encoding", "encoding", "The encoding of headerless audio."),
+  named("channels", "channels", "Channels of the audio."),
+  named("uttSplit", "utt_split", "Seconds of pause that split utterances."),
+  named("extra", "extra", "key:value metadata echoed in the answer."),
+  named("customTopic", "custom_topic", "A topic to detect."),
+  named(
+    "customTopicMode",
+    "custom_topic_mode",
+    "strict: only custom topics; extended: the model's too.",
+  ),
+  named("customIntent", "custom_intent", "An intent to detect."),
+  named(
+    "customIntentMode",
+    "custom_intent_mode",
+    "strict: only custom intents; extended: the model's too.",
+  ),
+];
+
+/**
+ * nova-3's published `keyterm`, `keywords`, `redact`, `replace` and `search`
+ * are single strings; Deepgram's pre-recorded API takes each of them
+ * several times (repeated query keys), so one string or several are taken.
+ */
+const REPEATABLE = new Set(["keyterm", "keywords", "redact", "replace", "search"]);
+
+/**
+ * nemotron speech has no published definition: its input is in the
+ * `AiModels` types of `@cloudflare/workers-types` 5.20261117.1
+ * (`Ai_Cf_Nvidia_Nemotron_Speech_Streaming_En_0_6B_Input`): `{ audio:
+ * { body, contentType } }` (a stream, binding only) or `{ audio: base64,
+ * encoding?, sample_rate?, channels? }`, answered `{ text?, duration? }`.
+ * The base64 form is sent, over REST and a binding alike.
+ */
+const NEMOTRON_OPTIONS: readonly WireOption[] = [
   {
     key: "encoding",
     wire: "encoding",
     kind: "enum",
-    values: ["linear16", "flac", "mulaw", "amr-nb", "amr-wb", "opus", "speex", "g729"],
-    description: "The encoding of headerless audio.",
+    values: ["wav", "flac", "ogg", "linear16"],
+    description: "The audio's encoding (linear16: headerless samples).",
   },
-  { key: "channels", wire: "channels", kind: "int", min: 1, description: "Channels of the audio." },
   {
-    key: "uttSplit",
-    wire: "utt_split",
+    key: "sampleRate",
+    wire: "sample_rate",
     kind: "number",
-    min: 0,
-    description: "Seconds of pause that split utterances.",
+    description: "Samples a second of headerless audio.",
   },
-  text("extra", "extra", "key:value metadata echoed in the answer."),
-  text("customTopic", "custom_topic", "A topic to detect."),
-  {
-    key: "customTopicMode",
-    wire: "custom_topic_mode",
-    kind: "enum",
-    values: ["extended", "strict"],
-    description: "strict: only custom topics; extended: the model's too.",
-  },
-  text("customIntent", "custom_intent", "An intent to detect."),
-  {
-    key: "customIntentMode",
-    wire: "custom_intent_mode",
-    kind: "enum",
-    values: ["extended", "strict"],
-    description: "strict: only custom intents; extended: the model's too.",
-  },
+  { key: "channels", wire: "channels", kind: "number", description: "Channels of the audio." },
 ];
+
+/** The published options of `id` in `names`, each adjusted by `adjust`. */
+function published(
+  id: string,
+  names: readonly OptionName[],
+  adjust: (o: WireOption) => WireOption = (o) => o,
+): WireOption[] {
+  return publishedOptions(id, names).map(adjust);
+}
 
 /**
  * Every Workers AI speech-to-text model this plugin knows, with the options
@@ -232,18 +237,30 @@ const NOVA_OPTIONS: readonly WireOption[] = [
  * ```
  */
 export const TRANSCRIBE_MODELS: readonly TranscribeModelSpec[] = [
+  // whisper and whisper-tiny-en publish only `audio` (raw bytes, or a byte array).
   { id: "@cf/openai/whisper", label: "Whisper", wire: "bytes", options: [] },
-  // whisper-tiny-en takes what whisper takes (its types are whisper's).
   { id: "@cf/openai/whisper-tiny-en", label: "Whisper Tiny EN", wire: "bytes", options: [] },
   {
     id: "@cf/openai/whisper-large-v3-turbo",
     label: "Whisper Large v3 Turbo",
+    // Its published `audio` is a string: base64.
     wire: "base64",
-    options: TURBO_OPTIONS,
+    options: published("@cf/openai/whisper-large-v3-turbo", TURBO_NAMES, turboTask),
     promptField: "initial_prompt",
   },
-  { id: "@cf/deepgram/nova-3", label: "Deepgram Nova-3", wire: "deepgram", options: NOVA_OPTIONS },
   {
+    id: "@cf/deepgram/nova-3",
+    label: "Deepgram Nova-3",
+    wire: "deepgram",
+    options: published(
+      "@cf/deepgram/nova-3",
+      NOVA_NAMES,
+      (o) => REPEATABLE.has(o.wire) && o.kind === "string" ? { ...o, kind: "strings" } : o,
+    ),
+  },
+  {
+    // Its published input has no audio field, only WebSocket session settings
+    // (encoding, sample_rate, eot_threshold, …), and it is published `realtime`.
     id: "@cf/deepgram/flux",
     label: "Deepgram Flux (realtime only)",
     wire: "realtime",
@@ -251,9 +268,9 @@ export const TRANSCRIBE_MODELS: readonly TranscribeModelSpec[] = [
   },
   {
     id: "@cf/nvidia/nemotron-speech-streaming-en-0.6b",
-    label: "Nemotron Speech Streaming EN 0.6B (realtime only)",
-    wire: "realtime",
-    options: [],
+    label: "Nemotron Speech Streaming EN 0.6B",
+    wire: "base64",
+    options: NEMOTRON_OPTIONS,
   },
 ];
 
@@ -286,8 +303,13 @@ export function knownTranscribeModel(id: string): TranscribeSpec | undefined {
 /**
  * The spec of any id served as speech-to-text: the catalog's entry, or, for
  * a model the catalog does not know, the raw file with no options (what
- * whisper takes), its answer read as whisper's or Deepgram's.
+ * whisper takes), its answer read as whisper's or Deepgram's; refused as
+ * realtime-only when its published definition says so and takes no audio.
  */
 export function transcribeSpec(id: string): TranscribeSpec {
-  return BY_ID.get(id) ?? { id, label: workersLabel(id), wire: "bytes", options: [] };
+  const known = BY_ID.get(id);
+  if (known) return known;
+  const p = publishedModel(id);
+  const realtime = p !== undefined && p.realtime && !p.inputFields.includes("audio");
+  return { id, label: workersLabel(id), wire: realtime ? "realtime" : "bytes", options: [] };
 }

@@ -8,12 +8,13 @@
 import type { z } from "genkit";
 import type { ZodSchema } from "../refs.ts";
 import { configObject, optionsSchema, type WireOption, wireValues } from "../wire_options.ts";
-import { knownTranscribeModel, type TranscribeSpec } from "./catalog.ts";
+import { knownTranscribeModel, TRANSCRIBE_MODELS, type TranscribeSpec } from "./catalog.ts";
 
 /**
  * Config of the Workers AI speech-to-text models. Each key applies to the
  * models named on it; any other model refuses it with `INVALID_ARGUMENT`.
- * whisper and whisper-tiny-en take none.
+ * whisper and whisper-tiny-en take none. Names, types and enums are the
+ * published ones (see the catalog for the few departures and their reasons).
  *
  * @example
  * ```ts
@@ -34,8 +35,8 @@ export interface TranscribeConfig {
   /** whisper-large-v3-turbo: `transcribe` (default) or `translate` into English. */
   task?: "transcribe" | "translate";
   /**
-   * The spoken language. whisper-large-v3-turbo: an ISO 639-1 code (`"en"`),
-   * detected when omitted. nova-3: a BCP-47 tag (`"en-US"`) or `"multi"`.
+   * The spoken language. whisper-large-v3-turbo: an ISO 639-1 code (`"en"`,
+   * its published default). nova-3: a BCP-47 tag (`"en-US"`) or `"multi"`.
    */
   language?: string;
   /** whisper-large-v3-turbo: drop silence with a voice-activity model first (`vad_filter`). */
@@ -47,17 +48,17 @@ export interface TranscribeConfig {
   initialPrompt?: string;
   /** whisper-large-v3-turbo: text the transcription must start with. */
   prefix?: string;
-  /** whisper-large-v3-turbo: beam search width, at least 1 (`beam_size`). */
+  /** whisper-large-v3-turbo: beams of the beam search (`beam_size`). */
   beamSize?: number;
-  /** whisper-large-v3-turbo: feed each window the previous one's text. */
+  /** whisper-large-v3-turbo: give each window the previous one's text (`condition_on_previous_text`). */
   conditionOnPreviousText?: boolean;
-  /** whisper-large-v3-turbo: no-speech probability (0-1) above which a segment is silence. */
+  /** whisper-large-v3-turbo: treat a window as silence above this (`no_speech_threshold`). */
   noSpeechThreshold?: number;
-  /** whisper-large-v3-turbo: retry a segment whose text compresses more than this. */
+  /** whisper-large-v3-turbo: treat a window as failed above this ratio (`compression_ratio_threshold`). */
   compressionRatioThreshold?: number;
-  /** whisper-large-v3-turbo: retry a segment whose average log probability (<= 0) is lower. */
+  /** whisper-large-v3-turbo: treat a window as failed below this (`log_prob_threshold`). */
   logProbThreshold?: number;
-  /** whisper-large-v3-turbo: seconds of silence skipped around a hallucination. */
+  /** whisper-large-v3-turbo: skip long silences where a hallucination is detected (`hallucination_silence_threshold`). */
   hallucinationSilenceThreshold?: number;
   /** nova-3: detect the dominant language (`detect_language`). */
   detectLanguage?: boolean;
@@ -103,10 +104,26 @@ export interface TranscribeConfig {
   replace?: string | string[];
   /** nova-3: terms to search for. */
   search?: string | string[];
-  /** nova-3: the encoding of headerless audio. */
-  encoding?: "linear16" | "flac" | "mulaw" | "amr-nb" | "amr-wb" | "opus" | "speex" | "g729";
-  /** nova-3: the audio's channels (a whole number >= 1). */
+  /**
+   * nova-3: the encoding of headerless audio (`linear16`, `flac`, `mulaw`,
+   * `amr-nb`, `amr-wb`, `opus`, `speex`, `g729`). nemotron speech: the
+   * audio's encoding (`wav`, `flac`, `ogg`, `linear16`).
+   */
+  encoding?:
+    | "linear16"
+    | "flac"
+    | "mulaw"
+    | "amr-nb"
+    | "amr-wb"
+    | "opus"
+    | "speex"
+    | "g729"
+    | "wav"
+    | "ogg";
+  /** nova-3 and nemotron speech: the audio's channels. */
   channels?: number;
+  /** nemotron speech: samples a second of headerless audio (`sample_rate`). */
+  sampleRate?: number;
   /** nova-3: seconds of pause that split utterances (`utt_split`). */
   uttSplit?: number;
   /** nova-3: `key:value` metadata echoed in the answer. */
@@ -123,12 +140,31 @@ export interface TranscribeConfig {
   version?: string;
 }
 
-const ALL_OPTIONS: readonly WireOption[] = [
-  // nova-3's language tag is the wider of the two (BCP-47, which ISO 639-1 codes are too).
-  ...knownTranscribeModel("@cf/openai/whisper-large-v3-turbo")!.options
-    .filter((o) => o.key !== "language"),
-  ...knownTranscribeModel("@cf/deepgram/nova-3")!.options,
-];
+/**
+ * Every model's options, one per key: nova-3's language tag is the wider of
+ * the two (BCP-47, which ISO 639-1 codes are too); an enum shared by several
+ * models takes every model's values.
+ */
+function allOptions(): WireOption[] {
+  const byKey = new Map<string, WireOption>();
+  const models = [
+    "@cf/deepgram/nova-3",
+    "@cf/openai/whisper-large-v3-turbo",
+    "@cf/nvidia/nemotron-speech-streaming-en-0.6b",
+  ];
+  for (const id of models) {
+    for (const o of knownTranscribeModel(id)!.options) {
+      const seen = byKey.get(o.key);
+      if (!seen) byKey.set(o.key, o);
+      else if (seen.kind === "enum" && o.kind === "enum") {
+        byKey.set(o.key, { ...seen, values: [...new Set([...seen.values!, ...o.values!])] });
+      }
+    }
+  }
+  return [...byKey.values()];
+}
+
+const ALL_OPTIONS: readonly WireOption[] = allOptions();
 
 /**
  * Config schema of every Workers AI speech-to-text model; each model's own
@@ -162,12 +198,25 @@ const REALTIME_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
   ]),
 );
 
+/** Why a model refuses a key some model takes, with a model that takes it. */
+function notesFor(spec: TranscribeSpec): Record<string, string> {
+  const takes = spec.options.length === 0
+    ? "it takes no config options"
+    : `it takes ${spec.options.map((o) => o.key).join(", ")}`;
+  const notes: Record<string, string> = {};
+  for (const o of ALL_OPTIONS) {
+    if (spec.options.some((x) => x.key === o.key)) continue;
+    const other = TRANSCRIBE_MODELS.find((m) => m.options.some((x) => x.key === o.key));
+    notes[o.key] = `${takes}: its published schema has no ${o.wire} field` +
+      (other ? ` (${other.id} takes it)` : "");
+  }
+  return spec.wire === "deepgram" ? { ...notes, ...REALTIME_ONLY } : notes;
+}
+
 /** Checks a request's config against the model's options and returns their wire values. */
 export function transcribeWireConfig(
   spec: TranscribeSpec,
   config: unknown,
 ): Record<string, unknown> {
-  const c = configObject(spec.id, config);
-  const notes: Record<string, string> = spec.wire === "deepgram" ? REALTIME_ONLY : {};
-  return wireValues(spec.id, spec.options, c, notes);
+  return wireValues(spec.id, spec.options, configObject(spec.id, config), notesFor(spec));
 }

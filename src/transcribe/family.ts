@@ -1,7 +1,8 @@
 /**
  * The speech-to-text task family: one audio part of a Genkit prompt to the
  * most compact body each model accepts (raw bytes with the audio's type for
- * whisper, whisper-tiny-en and nova-3; base64 JSON for whisper-large-v3-turbo),
+ * whisper, whisper-tiny-en and nova-3; base64 JSON for whisper-large-v3-turbo
+ * and nemotron speech),
  * and the transcript back as text, with Cloudflare's whole result (words,
  * segments, WebVTT, Deepgram's channels) in `custom`.
  *
@@ -13,6 +14,7 @@ import { isPlainObject, malformed } from "../client/answer.ts";
 import type { Outcome, WireRequest } from "../client/types.ts";
 import { base64, base64Size } from "../base64.ts";
 import { invalidArgument as invalid } from "../errors.ts";
+import { publishedModel } from "../definitions/mod.ts";
 import { displayLabel } from "../labels.ts";
 import { modelFamily, type ModelRunner } from "../model_family.ts";
 import type { FamilyContext, TaskFamily } from "../task_family.ts";
@@ -33,8 +35,14 @@ const REQUEST_LIMIT_BYTES = 100_000_000;
 
 /** What Genkit's Developer UI and middleware should know about a speech-to-text model. */
 function transcribeInfo(spec: TranscribeSpec): ModelInfo {
+  const published = publishedModel(spec.id);
   return {
     label: displayLabel(spec.label),
+    ...(published?.deprecated
+      ? { stage: "deprecated" as const }
+      : published?.beta
+      ? { stage: "unstable" as const }
+      : {}),
     supports: { media: true, output: ["text"], multiturn: false, tools: false, systemRole: false },
   };
 }
@@ -117,9 +125,14 @@ function resultOf(spec: TranscribeSpec, outcome: Outcome): Record<string, unknow
   return result;
 }
 
-/** The transcript: whisper's `text`, or Deepgram's first channel's first alternative. */
+/**
+ * The transcript: whisper's and nemotron's `text`, or Deepgram's first
+ * channel's first alternative. nemotron's `text` is optional in its types:
+ * an answer with only its `duration` heard no speech.
+ */
 function transcriptOf(spec: TranscribeSpec, result: Record<string, unknown>): string {
   if (typeof result.text === "string") return result.text.trim();
+  if (result.text === undefined && typeof result.duration === "number") return "";
   const channels = (result.results as { channels?: unknown } | undefined)?.channels;
   const first = Array.isArray(channels)
     ? (channels[0] as { alternatives?: { transcript?: unknown }[] } | undefined)?.alternatives?.[0]
@@ -132,7 +145,8 @@ function transcriptOf(spec: TranscribeSpec, result: Record<string, unknown>): st
 function audioSeconds(result: Record<string, unknown>): number | undefined {
   const info = result.transcription_info as { duration?: unknown } | undefined;
   const meta = result.metadata as { duration?: unknown } | undefined;
-  const d = info?.duration ?? meta?.duration;
+  // whisper-large-v3-turbo, Deepgram, nemotron (its top-level `duration`).
+  const d = info?.duration ?? meta?.duration ?? result.duration;
   return typeof d === "number" && Number.isFinite(d) ? d : undefined;
 }
 
@@ -152,13 +166,14 @@ function toResponse(text: string, result: Record<string, unknown>): GenerateResp
 
 /** The runner of one speech-to-text model. */
 function transcribeRunner(spec: TranscribeSpec, { client, downloads }: FamilyContext): ModelRunner {
-  return async (request, { abortSignal }) => {
+  return async (request, { abortSignal, call }) => {
     if (spec.wire === "realtime") {
       throw new GenkitError({
         status: "UNIMPLEMENTED",
-        message: `${spec.id} transcribes only in realtime WebSocket sessions, and realtime ` +
-          "WebSocket sessions are not supported yet. Use @cf/deepgram/nova-3 or " +
-          "@cf/openai/whisper-large-v3-turbo for recorded audio.",
+        message: `${spec.id} transcribes only in realtime WebSocket sessions (its published ` +
+          "definition takes no audio over HTTP), and realtime WebSocket sessions are not " +
+          "supported yet. Use @cf/deepgram/nova-3, @cf/openai/whisper-large-v3-turbo or " +
+          "@cf/nvidia/nemotron-speech-streaming-en-0.6b for recorded audio.",
         detail: { model: spec.id },
       });
     }
@@ -181,9 +196,7 @@ function transcribeRunner(spec: TranscribeSpec, { client, downloads }: FamilyCon
     }
     const [file] = await mediaBytes(spec.id, [audio], "audio", downloads, abortSignal);
     checkSize(spec, file, JSON.stringify(options).length + 16);
-    const outcome = await client.call(spec.id, wireRequest(spec, file, options), {
-      signal: abortSignal,
-    });
+    const outcome = await client.call(spec.id, wireRequest(spec, file, options), call);
     const result = resultOf(spec, outcome);
     return toResponse(transcriptOf(spec, result), result);
   };

@@ -1,9 +1,10 @@
 /**
- * The translation models this plugin knows, with their wire formats and the
- * languages they take.
+ * The translation models this plugin knows: their wire formats (written
+ * here) and the languages they take (from their published definitions).
  *
  * @module
  */
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
 
@@ -36,44 +37,6 @@ export interface TranslateModelSpec {
   sourceLang: boolean;
 }
 
-/** IndicTrans2's `target_language` enum (its schema; it translates from English). */
-const INDIC_TARGETS: readonly string[] = [
-  "asm_Beng",
-  "awa_Deva",
-  "ben_Beng",
-  "bho_Deva",
-  "brx_Deva",
-  "doi_Deva",
-  "eng_Latn",
-  "gom_Deva",
-  "gon_Deva",
-  "guj_Gujr",
-  "hin_Deva",
-  "hne_Deva",
-  "kan_Knda",
-  "kas_Arab",
-  "kas_Deva",
-  "kha_Latn",
-  "lus_Latn",
-  "mag_Deva",
-  "mai_Deva",
-  "mal_Mlym",
-  "mar_Deva",
-  "mni_Beng",
-  "mni_Mtei",
-  "npi_Deva",
-  "ory_Orya",
-  "pan_Guru",
-  "san_Deva",
-  "sat_Olck",
-  "snd_Arab",
-  "snd_Deva",
-  "tam_Taml",
-  "tel_Telu",
-  "urd_Arab",
-  "unr_Deva",
-];
-
 /**
  * The id of a translation model of the built-in catalog. A reference made
  * with one of these ids is typed with `TranslateConfig`.
@@ -87,6 +50,29 @@ const INDIC_TARGETS: readonly string[] = [
  * ```
  */
 export type TranslateModelId = "@cf/meta/m2m100-1.2b" | "@cf/ai4bharat/indictrans2-en-indic-1B";
+
+/** The target field of each wire format. */
+const TARGET_FIELD = { m2m100: "target_lang", indictrans2: "target_language" } as const;
+
+/**
+ * A translation model's spec: its published target languages (the enum of
+ * its target field, if it has one) and whether it publishes a source field.
+ */
+function translator(
+  id: string,
+  label: string,
+  wire: TranslateModelSpec["wire"],
+): TranslateModelSpec {
+  const params = publishedModel(id)?.params ?? {};
+  const targets = params[TARGET_FIELD[wire]]?.enum?.map(String);
+  return {
+    id,
+    label,
+    wire,
+    ...(targets ? { targets } : {}),
+    sourceLang: Object.hasOwn(params, "source_lang"),
+  };
+}
 
 /**
  * Every active Workers AI translation model.
@@ -102,14 +88,8 @@ export type TranslateModelId = "@cf/meta/m2m100-1.2b" | "@cf/ai4bharat/indictran
  * ```
  */
 export const TRANSLATION_MODELS: readonly TranslateModelSpec[] = [
-  { id: "@cf/meta/m2m100-1.2b", label: "M2M100 1.2B", wire: "m2m100", sourceLang: true },
-  {
-    id: "@cf/ai4bharat/indictrans2-en-indic-1B",
-    label: "IndicTrans2 EN-Indic 1B",
-    wire: "indictrans2",
-    targets: INDIC_TARGETS,
-    sourceLang: false,
-  },
+  translator("@cf/meta/m2m100-1.2b", "M2M100 1.2B", "m2m100"),
+  translator("@cf/ai4bharat/indictrans2-en-indic-1B", "IndicTrans2 EN-Indic 1B", "indictrans2"),
 ];
 
 const TRANSLATION_BY_ID = byId(TRANSLATION_MODELS);
@@ -125,6 +105,10 @@ export function knownTranslator(id: string): TranslateModelSpec | undefined {
  * takes any pair of languages).
  */
 export function translatorSpec(id: string): TranslateModelSpec {
-  return TRANSLATION_BY_ID.get(id) ??
-    { id, label: workersLabel(id), wire: "m2m100", sourceLang: true };
+  const known = TRANSLATION_BY_ID.get(id);
+  if (known) return known;
+  // A published model with a `target_language` field has IndicTrans2's format.
+  const indic = publishedModel(id)?.inputFields.includes("target_language") ?? false;
+  if (indic) return translator(id, workersLabel(id), "indictrans2");
+  return { id, label: workersLabel(id), wire: "m2m100", sourceLang: true };
 }

@@ -1,11 +1,12 @@
 /**
- * Translation config: the source and target languages, their schema per
- * model (IndicTrans2 lists its targets and takes no source), and the checks
- * that run before any request.
+ * Translation config: the source and target languages, each model's table
+ * made from its published fields (IndicTrans2 lists its targets and has no
+ * source field), and the checks that run before any request.
  *
  * @module
  */
-import type { WireOption } from "../wire_options.ts";
+import { publishedModel } from "../definitions/mod.ts";
+import { type OptionName, publishedOptions, type WireOption } from "../wire_options.ts";
 import type { TranslateModelSpec } from "./catalog.ts";
 
 /**
@@ -43,34 +44,35 @@ export interface TranslateConfig {
   targetLang?: string;
 }
 
+/** The published parameters translation models take, by config key. */
+const NAMES: readonly OptionName[] = [
+  { key: "sourceLang", wire: "source_lang", description: "The language of the prompt, e.g. de." },
+  {
+    key: "targetLang",
+    wire: "target_lang",
+    description: "The language to translate into, e.g. fr.",
+  },
+  {
+    key: "targetLang",
+    wire: "target_language",
+    description: "The language to translate into (one of the model's codes).",
+  },
+];
+
+/** The model whose published fields an id with no definition is given (any pair of languages). */
+const FALLBACK = "@cf/meta/m2m100-1.2b";
+
 const cache = new WeakMap<TranslateModelSpec, readonly WireOption[]>();
 
-/** The config options a translation model takes, with their wire names. */
+/**
+ * The config options a translation model takes, with their wire names: the
+ * fields its published definition has (M2M100's for an id with none).
+ */
 export function translateOptions(spec: TranslateModelSpec): readonly WireOption[] {
   let options = cache.get(spec);
   if (options) return options;
-  const target: WireOption = spec.targets
-    ? {
-      key: "targetLang",
-      wire: spec.wire === "indictrans2" ? "target_language" : "target_lang",
-      kind: "enum",
-      values: spec.targets,
-      description: "The language to translate into (one of the model's codes).",
-    }
-    : {
-      key: "targetLang",
-      wire: "target_lang",
-      kind: "string",
-      description: "The language to translate into, e.g. fr.",
-    };
-  options = spec.sourceLang
-    ? [{
-      key: "sourceLang",
-      wire: "source_lang",
-      kind: "string",
-      description: "The language of the prompt, e.g. de (default en).",
-    }, target]
-    : [target];
+  const id = publishedModel(spec.id) ? spec.id : FALLBACK;
+  options = publishedOptions(id, NAMES);
   cache.set(spec, options);
   return options;
 }

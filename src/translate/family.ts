@@ -50,7 +50,7 @@ function translation(spec: TranslateModelSpec, result: unknown): string {
 
 function translatorRunner(spec: TranslateModelSpec, context: FamilyContext): ModelRunner {
   const options = translateOptions(spec);
-  return async (request, { abortSignal: signal }) => {
+  return async (request, { call }) => {
     const { wire } = checkConfig(spec.id, options, request.config, {
       required: ["targetLang"],
       // IndicTrans2 (en-indic) has no source-language field: it reads English only.
@@ -63,7 +63,7 @@ function translatorRunner(spec: TranslateModelSpec, context: FamilyContext): Mod
       text: "required",
       takes: "the text to translate",
     });
-    const result = await context.client.run(spec.id, { text, ...wire }, { signal });
+    const result = await context.client.run(spec.id, { text, ...wire }, call);
     return answer([{ text: translation(spec, result) }]);
   };
 }

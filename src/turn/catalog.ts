@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { publishedModel } from "../definitions/mod.ts";
 import { workersLabel } from "../labels.ts";
 import { byId } from "../model_ids.ts";
 
@@ -22,6 +23,13 @@ export interface TurnModelSpec {
   id: string;
   /** Human label shown in the Developer UI. */
   label: string;
+  /** Whether Cloudflare marks the model beta. */
+  beta?: boolean;
+}
+
+/** A turn-detection model's spec, with its published beta flag. */
+function turnDetector(id: string, label: string): TurnModelSpec {
+  return { id, label, ...(publishedModel(id)?.beta ? { beta: true } : {}) };
 }
 
 /**
@@ -50,7 +58,7 @@ export type TurnModelId = "@cf/pipecat-ai/smart-turn-v2";
  * ```
  */
 export const TURN_MODELS: readonly TurnModelSpec[] = [
-  { id: "@cf/pipecat-ai/smart-turn-v2", label: "Smart Turn v2 (end of turn)" },
+  turnDetector("@cf/pipecat-ai/smart-turn-v2", "Smart Turn v2 (end of turn)"),
 ];
 
 const TURN_BY_ID = byId(TURN_MODELS);
@@ -62,5 +70,5 @@ export function knownTurnDetector(id: string): TurnModelSpec | undefined {
 
 /** The spec of any turn-detection id: the catalog entry, or Smart Turn's wire format for one it does not know. */
 export function turnDetectorSpec(id: string): TurnModelSpec {
-  return TURN_BY_ID.get(id) ?? { id, label: workersLabel(id) };
+  return TURN_BY_ID.get(id) ?? turnDetector(id, workersLabel(id));
 }

@@ -1,10 +1,12 @@
 /**
- * Turn-detection config and answers: the sample type of raw PCM audio, and
- * the end-of-turn verdict.
+ * Turn-detection config and answers: the sample type of raw PCM audio (from
+ * the published `dtype` enum), and the end-of-turn verdict.
  *
  * @module
  */
-import type { WireOption } from "../wire_options.ts";
+import { publishedModel } from "../definitions/mod.ts";
+import { type OptionName, publishedOptions, type WireOption } from "../wire_options.ts";
+import type { TurnModelSpec } from "./catalog.ts";
 
 /**
  * Config of Workers AI turn-detection models.
@@ -49,11 +51,22 @@ export interface TurnDetection {
   probability: number;
 }
 
-/** The options a turn-detection model takes. */
-export const TURN_OPTIONS: readonly WireOption[] = [{
-  key: "dtype",
-  wire: "dtype",
-  kind: "enum",
-  values: ["uint8", "float32", "float64"],
-  description: "The sample type of raw PCM audio.",
-}];
+/** The published parameters turn-detection models take, by config key. */
+const NAMES: readonly OptionName[] = [
+  { key: "dtype", wire: "dtype", description: "The sample type of raw PCM audio." },
+];
+
+/** The model whose published fields an id with no definition is given. */
+const FALLBACK = "@cf/pipecat-ai/smart-turn-v2";
+
+const tables = new WeakMap<TurnModelSpec, readonly WireOption[]>();
+
+/** The options a turn-detection model takes: those its published definition has (Smart Turn's for an id with none). */
+export function turnOptions(spec: TurnModelSpec): readonly WireOption[] {
+  let table = tables.get(spec);
+  if (!table) {
+    table = publishedOptions(publishedModel(spec.id) ? spec.id : FALLBACK, NAMES);
+    tables.set(spec, table);
+  }
+  return table;
+}

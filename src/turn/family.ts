@@ -12,10 +12,10 @@ import { mediaBytes } from "../media.ts";
 import { answer, checkConfig, taskModelInfo, taskPrompt, unexpected } from "../task_model.ts";
 import { optionsSchema } from "../wire_options.ts";
 import { knownTurnDetector, TURN_MODELS, turnDetectorSpec, type TurnModelSpec } from "./catalog.ts";
-import { TURN_OPTIONS, type TurnDetection } from "./config.ts";
+import { type TurnDetection, turnOptions } from "./config.ts";
 
-const info = (spec: TurnModelSpec) => taskModelInfo(spec.label, true, ["text", "json"]);
-const schema = () => optionsSchema(TURN_OPTIONS);
+const info = (spec: TurnModelSpec) => taskModelInfo(spec.label, true, ["text", "json"], spec.beta);
+const schema = (spec: TurnModelSpec) => optionsSchema(turnOptions(spec));
 
 /** The verdict of a model's result. */
 function verdict(model: string, result: unknown): TurnDetection {
@@ -27,8 +27,8 @@ function verdict(model: string, result: unknown): TurnDetection {
 }
 
 function turnDetectorRunner(spec: TurnModelSpec, context: FamilyContext): ModelRunner {
-  return async (request, { abortSignal: signal }) => {
-    const { wire } = checkConfig(spec.id, TURN_OPTIONS, request.config);
+  return async (request, { abortSignal: signal, call }) => {
+    const { wire } = checkConfig(spec.id, turnOptions(spec), request.config);
     const prompt = taskPrompt(spec.id, request, {
       text: "none",
       media: "audio",
@@ -41,7 +41,7 @@ function turnDetectorRunner(spec: TurnModelSpec, context: FamilyContext): ModelR
     const outcome = await context.client.call(spec.id, {
       body: { json: { audio: base64(bytes), ...wire } },
       bindingInputs: () => ({ audio: { body: new Blob([bytes]).stream(), contentType }, ...wire }),
-    }, { signal });
+    }, call);
     if (outcome.kind !== "json") throw unexpected(spec.id, "bytes", "a turn verdict");
     const found = verdict(spec.id, outcome.result);
     return answer([{ text: found.isComplete ? "complete" : "incomplete" }, { data: found }]);

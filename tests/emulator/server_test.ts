@@ -33,11 +33,12 @@ Deno.test("routing and validation errors look like Workers AI", async () => {
   });
   assert.equal(res.status, 404);
   assert.equal((await res.json()).errors[0].code, 7003);
-  res = await run(emu, "@cf/meta/llama-3.1-8b-instruct", { prompt: "hi" });
+  // A model Cloudflare publishes no definition for.
+  res = await run(emu, "@cf/meta/llama-0-nonexistent", { prompt: "hi" });
   assert.equal(res.status, 400);
   assert.deepEqual((await res.json()).errors[0], {
     code: 5007,
-    message: "AiError: No such model @cf/meta/llama-3.1-8b-instruct or task",
+    message: "AiError: No such model @cf/meta/llama-0-nonexistent or task",
   });
   for (
     const body of [
@@ -53,7 +54,8 @@ Deno.test("routing and validation errors look like Workers AI", async () => {
     assert.equal(json.errors[0].code, 5006);
     assert.match(json.errors[0].message, /^AiError: Bad input: /);
   }
-  res = await run(emu, GPT_OSS, { messages: [{ role: "user", content: "hi" }], top_k: 3 });
+  // gpt-oss publishes top_k from 1 to 50.
+  res = await run(emu, GPT_OSS, { messages: [{ role: "user", content: "hi" }], top_k: 0 });
   assert.equal(res.status, 400);
   await res.body?.cancel();
 });
