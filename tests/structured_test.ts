@@ -61,8 +61,8 @@ Deno.test("a JSON-mode answer that is a number is accepted", async () => {
 
 Deno.test("models without JSON mode get Genkit's schema instructions instead", async () => {
   await using app = await setup();
-  // The published Messages input of llama-3.2-1b has neither response_format nor guided_json.
-  const id = "@cf/meta/llama-3.2-1b-instruct";
+  // The published Messages input of llama-3.2-3b has neither response_format nor guided_json.
+  const id = "@cf/meta/llama-3.2-3b-instruct";
   assert.equal(cloudflareAI.model(id).info?.supports?.constrained, "none");
   await app.ai.generate({
     model: cloudflareAI.model(id),

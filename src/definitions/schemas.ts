@@ -7715,18 +7715,26 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
         {
           title: "Prompt",
           properties: {
-            prompt: { type: "string", minLength: 1, maxLength: 131072 },
+            prompt: { type: "string", minLength: 1 },
+            lora: { type: "string" },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
             raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
-            lora: { type: "string" },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["prompt"],
         },
@@ -7739,7 +7747,18 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 type: "object",
                 properties: {
                   role: { type: "string" },
-                  content: { type: "string", maxLength: 131072 },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
                 },
                 required: ["role", "content"],
               },
@@ -7819,15 +7838,24 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 ],
               },
             },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
+            raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["messages"],
         },
@@ -7837,7 +7865,6 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
       oneOf: [
         {
           type: "object",
-          contentType: "application/json",
           properties: {
             response: { type: "string" },
             usage: {
@@ -7856,14 +7883,15 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               },
             },
           },
+          required: ["response"],
         },
-        { type: "string", contentType: "text/event-stream", format: "binary" },
+        { type: "string", format: "binary" },
       ],
     },
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/llama-3-8b-instruct.json",
-      commit: "e79caadf399389ef822fdbe87dd7565c9135f0d0",
+      commit: "b35fe4a6db3160166b7972bfaf244338cca623a5",
       retrieved: "2026-12-06",
     },
   },
@@ -7875,18 +7903,26 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
         {
           title: "Prompt",
           properties: {
-            prompt: { type: "string", minLength: 1, maxLength: 131072 },
+            prompt: { type: "string", minLength: 1 },
+            lora: { type: "string" },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
             raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
-            lora: { type: "string" },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["prompt"],
         },
@@ -7899,7 +7935,18 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 type: "object",
                 properties: {
                   role: { type: "string" },
-                  content: { type: "string", maxLength: 131072 },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
                 },
                 required: ["role", "content"],
               },
@@ -7979,15 +8026,24 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 ],
               },
             },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
+            raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["messages"],
         },
@@ -7997,7 +8053,6 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
       oneOf: [
         {
           type: "object",
-          contentType: "application/json",
           properties: {
             response: { type: "string" },
             usage: {
@@ -8016,14 +8071,15 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               },
             },
           },
+          required: ["response"],
         },
-        { type: "string", contentType: "text/event-stream", format: "binary" },
+        { type: "string", format: "binary" },
       ],
     },
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/llama-3-8b-instruct-awq.json",
-      commit: "a7f17ac14f8d140516868e8a6383b2a3648617df",
+      commit: "b35fe4a6db3160166b7972bfaf244338cca623a5",
       retrieved: "2026-12-06",
     },
   },
@@ -8359,18 +8415,26 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
         {
           title: "Prompt",
           properties: {
-            prompt: { type: "string", minLength: 1, maxLength: 131072 },
+            prompt: { type: "string", minLength: 1 },
+            lora: { type: "string" },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
             raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
-            lora: { type: "string" },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["prompt"],
         },
@@ -8383,7 +8447,18 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 type: "object",
                 properties: {
                   role: { type: "string" },
-                  content: { type: "string", maxLength: 131072 },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
                 },
                 required: ["role", "content"],
               },
@@ -8463,15 +8538,24 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 ],
               },
             },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
+            raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["messages"],
         },
@@ -8481,7 +8565,6 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
       oneOf: [
         {
           type: "object",
-          contentType: "application/json",
           properties: {
             response: { type: "string" },
             usage: {
@@ -8500,14 +8583,15 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               },
             },
           },
+          required: ["response"],
         },
-        { type: "string", contentType: "text/event-stream", format: "binary" },
+        { type: "string", format: "binary" },
       ],
     },
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/llama-3.1-8b-instruct-awq.json",
-      commit: "398302a4c9f9f185ff6e748a1b44b647fa2fb86b",
+      commit: "b35fe4a6db3160166b7972bfaf244338cca623a5",
       retrieved: "2026-12-06",
     },
   },
@@ -9022,18 +9106,26 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
         {
           title: "Prompt",
           properties: {
-            prompt: { type: "string", minLength: 1, maxLength: 131072 },
+            prompt: { type: "string", minLength: 1 },
+            lora: { type: "string" },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
             raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
-            lora: { type: "string" },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["prompt"],
         },
@@ -9046,7 +9138,18 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 type: "object",
                 properties: {
                   role: { type: "string" },
-                  content: { type: "string", maxLength: 131072 },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
                 },
                 required: ["role", "content"],
               },
@@ -9126,15 +9229,24 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 ],
               },
             },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
+            raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["messages"],
         },
@@ -9144,7 +9256,6 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
       oneOf: [
         {
           type: "object",
-          contentType: "application/json",
           properties: {
             response: { type: "string" },
             usage: {
@@ -9163,14 +9274,15 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               },
             },
           },
+          required: ["response"],
         },
-        { type: "string", contentType: "text/event-stream", format: "binary" },
+        { type: "string", format: "binary" },
       ],
     },
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/llama-3.2-1b-instruct.json",
-      commit: "a7f17ac14f8d140516868e8a6383b2a3648617df",
+      commit: "b35fe4a6db3160166b7972bfaf244338cca623a5",
       retrieved: "2026-12-06",
     },
   },
@@ -9838,18 +9950,26 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
         {
           title: "Prompt",
           properties: {
-            prompt: { type: "string", minLength: 1, maxLength: 131072 },
+            prompt: { type: "string", minLength: 1 },
+            lora: { type: "string" },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
             raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
-            lora: { type: "string" },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["prompt"],
         },
@@ -9862,7 +9982,18 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 type: "object",
                 properties: {
                   role: { type: "string" },
-                  content: { type: "string", maxLength: 131072 },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
                 },
                 required: ["role", "content"],
               },
@@ -9942,15 +10073,24 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 ],
               },
             },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
+            raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["messages"],
         },
@@ -9960,7 +10100,6 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
       oneOf: [
         {
           type: "object",
-          contentType: "application/json",
           properties: {
             response: { type: "string" },
             usage: {
@@ -9979,14 +10118,15 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               },
             },
           },
+          required: ["response"],
         },
-        { type: "string", contentType: "text/event-stream", format: "binary" },
+        { type: "string", format: "binary" },
       ],
     },
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/phi-2.json",
-      commit: "e79caadf399389ef822fdbe87dd7565c9135f0d0",
+      commit: "8cd2f796464f905df5f2f169ca39e45cb1268908",
       retrieved: "2026-12-06",
     },
   },
@@ -19463,7 +19603,7 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/falcon-7b-instruct.json",
-      commit: "398302a4c9f9f185ff6e748a1b44b647fa2fb86b",
+      commit: "6996487559856dfe19067a469dc4536164c49130",
       retrieved: "2026-12-06",
     },
   },
@@ -24392,18 +24532,26 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
         {
           title: "Prompt",
           properties: {
-            prompt: { type: "string", minLength: 1, maxLength: 131072 },
+            prompt: { type: "string", minLength: 1 },
+            lora: { type: "string" },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
             raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
-            lora: { type: "string" },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["prompt"],
         },
@@ -24416,7 +24564,18 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 type: "object",
                 properties: {
                   role: { type: "string" },
-                  content: { type: "string", maxLength: 131072 },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
                 },
                 required: ["role", "content"],
               },
@@ -24496,15 +24655,24 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 ],
               },
             },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
+            raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["messages"],
         },
@@ -24514,7 +24682,6 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
       oneOf: [
         {
           type: "object",
-          contentType: "application/json",
           properties: {
             response: { type: "string" },
             usage: {
@@ -24533,14 +24700,15 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               },
             },
           },
+          required: ["response"],
         },
-        { type: "string", contentType: "text/event-stream", format: "binary" },
+        { type: "string", format: "binary" },
       ],
     },
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/gemma-7b-it.json",
-      commit: "077e0a3f8bbf04f14b03c42b81b80c434b64b174",
+      commit: "b35fe4a6db3160166b7972bfaf244338cca623a5",
       retrieved: "2026-12-06",
     },
   },
@@ -24930,7 +25098,21 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               type: "array",
               items: {
                 type: "object",
-                properties: { role: { type: "string" }, content: { type: "string" } },
+                properties: {
+                  role: { type: "string" },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
+                },
                 required: ["role", "content"],
               },
             },
@@ -25062,7 +25244,7 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/starling-lm-7b-beta.json",
-      commit: "14c89081d82840df866f12f37a7cb10e5f92d506",
+      commit: "8cd2f796464f905df5f2f169ca39e45cb1268908",
       retrieved: "2026-12-06",
     },
   },
@@ -25074,18 +25256,26 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
         {
           title: "Prompt",
           properties: {
-            prompt: { type: "string", minLength: 1, maxLength: 131072 },
+            prompt: { type: "string", minLength: 1 },
+            lora: { type: "string" },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
             raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
-            lora: { type: "string" },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["prompt"],
         },
@@ -25098,7 +25288,18 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 type: "object",
                 properties: {
                   role: { type: "string" },
-                  content: { type: "string", maxLength: 131072 },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
                 },
                 required: ["role", "content"],
               },
@@ -25178,15 +25379,24 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 ],
               },
             },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
+            raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["messages"],
         },
@@ -25196,7 +25406,6 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
       oneOf: [
         {
           type: "object",
-          contentType: "application/json",
           properties: {
             response: { type: "string" },
             usage: {
@@ -25215,14 +25424,15 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               },
             },
           },
+          required: ["response"],
         },
-        { type: "string", contentType: "text/event-stream", format: "binary" },
+        { type: "string", format: "binary" },
       ],
     },
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/hermes-2-pro-mistral-7b.json",
-      commit: "077e0a3f8bbf04f14b03c42b81b80c434b64b174",
+      commit: "b35fe4a6db3160166b7972bfaf244338cca623a5",
       retrieved: "2026-12-06",
     },
   },
@@ -25424,7 +25634,21 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               type: "array",
               items: {
                 type: "object",
-                properties: { role: { type: "string" }, content: { type: "string" } },
+                properties: {
+                  role: { type: "string" },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
+                },
                 required: ["role", "content"],
               },
             },
@@ -25556,7 +25780,7 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/deepseek-coder-6.7b-instruct-awq.json",
-      commit: "0f863c170a335e85fdecb54c540464245f27c8ba",
+      commit: "8cd2f796464f905df5f2f169ca39e45cb1268908",
       retrieved: "2026-12-06",
     },
   },
@@ -26062,18 +26286,26 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
         {
           title: "Prompt",
           properties: {
-            prompt: { type: "string", minLength: 1, maxLength: 131072 },
+            prompt: { type: "string", minLength: 1 },
+            lora: { type: "string" },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
             raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
-            lora: { type: "string" },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["prompt"],
         },
@@ -26086,7 +26318,18 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 type: "object",
                 properties: {
                   role: { type: "string" },
-                  content: { type: "string", maxLength: 131072 },
+                  content: {
+                    oneOf: [
+                      { type: "string" },
+                      {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: { type: { type: "string" }, text: { type: "string" } },
+                        },
+                      },
+                    ],
+                  },
                 },
                 required: ["role", "content"],
               },
@@ -26166,15 +26409,24 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
                 ],
               },
             },
+            response_format: {
+              title: "JSON Mode",
+              type: "object",
+              properties: {
+                type: { type: "string", enum: ["json_object", "json_schema"] },
+                json_schema: {},
+              },
+            },
+            raw: { type: "boolean", default: false },
             stream: { type: "boolean", default: false },
             max_tokens: { type: "integer", default: 256 },
             temperature: { type: "number", default: 0.6, minimum: 0, maximum: 5 },
-            top_p: { type: "number", minimum: 0, maximum: 2 },
+            top_p: { type: "number", minimum: 0.001, maximum: 1 },
             top_k: { type: "integer", minimum: 1, maximum: 50 },
             seed: { type: "integer", minimum: 1, maximum: 9999999999 },
             repetition_penalty: { type: "number", minimum: 0, maximum: 2 },
-            frequency_penalty: { type: "number", minimum: 0, maximum: 2 },
-            presence_penalty: { type: "number", minimum: 0, maximum: 2 },
+            frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+            presence_penalty: { type: "number", minimum: -2, maximum: 2 },
           },
           required: ["messages"],
         },
@@ -26184,7 +26436,6 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
       oneOf: [
         {
           type: "object",
-          contentType: "application/json",
           properties: {
             response: { type: "string" },
             usage: {
@@ -26203,14 +26454,15 @@ export const PUBLISHED_SCHEMAS: Readonly<Record<string, PublishedSchemas>> = {
               },
             },
           },
+          required: ["response"],
         },
-        { type: "string", contentType: "text/event-stream", format: "binary" },
+        { type: "string", format: "binary" },
       ],
     },
     source: {
       repo: "cloudflare/cloudflare-docs",
       path: "src/content/workers-ai-models/neural-chat-7b-v3-1-awq.json",
-      commit: "077e0a3f8bbf04f14b03c42b81b80c434b64b174",
+      commit: "8cd2f796464f905df5f2f169ca39e45cb1268908",
       retrieved: "2026-12-06",
     },
   },

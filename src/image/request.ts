@@ -175,7 +175,7 @@ export function wireRequest(
   const body: Record<string, unknown> = { prompt: text };
   for (const [name, value] of params) body[name] = value;
   const [source] = inputs.images;
-  if (source) body.image_b64 = base64(source.bytes);
+  if (source) body.image_b64 = source.base64 ?? base64(source.bytes);
   if (inputs.mask) body.mask = Array.from(inputs.mask.bytes);
   return { body: { json: body }, answer };
 }
