@@ -8,6 +8,9 @@
 /** The implementations, in table order. */
 export const IMPLEMENTATIONS = [
   "raw-fetch",
+  "genkit-raw",
+  "ai-sdk-raw",
+  "langchain-raw",
   "genkit-floor",
   "ai-sdk-floor",
   "langchain-floor",
@@ -23,8 +26,32 @@ export type ImplName = (typeof IMPLEMENTATIONS)[number];
 /** The in-process floors: a framework with a model that answers in process, no network. */
 export const FLOORS = ["genkit-floor", "ai-sdk-floor", "langchain-floor"] as const;
 
-/** The framework floor of each client: what its framework costs with no client under it. */
+/**
+ * The raw floors: each framework's smallest model whose body is raw-fetch's
+ * code (the same request, the same parsing, streaming included).
+ */
+export const RAW_FLOORS = ["genkit-raw", "ai-sdk-raw", "langchain-raw"] as const;
+
+/** Every floor (raw and in-process): none has an embedder but `genkit-floor`. */
+export const ALL_FLOORS = [...RAW_FLOORS, ...FLOORS] as const;
+
+/**
+ * The framework floor of each client: its framework's raw floor, what the
+ * framework costs around the same network call with no client code in it.
+ * A client's own cost is its figure minus this floor's.
+ */
 export const FRAMEWORK_FLOOR = {
+  "cloudflare-ai": "genkit-raw",
+  "compat-oai": "genkit-raw",
+  "workers-ai-provider": "ai-sdk-raw",
+  "langchain": "langchain-raw",
+} as const;
+
+/**
+ * The in-process floor of each client (the second line of the own-cost
+ * table: its figure minus raw-fetch's minus this floor's).
+ */
+export const IN_PROCESS_FLOOR = {
   "cloudflare-ai": "genkit-floor",
   "compat-oai": "genkit-floor",
   "workers-ai-provider": "ai-sdk-floor",

@@ -26,11 +26,13 @@ const ROOT = new URL("../", import.meta.url);
 
 /**
  * Starts `src/testing/cli.ts` on a free loopback port and waits for its address line (`--json`).
- * `rateLimits` (task name -> budget) become `--rate-limit "<task>=<requests>/<windowMs>"` flags.
+ * `rateLimits` (task name -> budget) become `--rate-limit "<task>=<requests>/<windowMs>"` flags;
+ * `extraArgs` are passed on as they are (e.g. `--stream-event-delay-ms 10`).
  */
 export async function startEmulatorProcess(
   serviceTimeMs = 0,
   rateLimits: Readonly<Record<string, { requests: number; windowMs: number }>> = {},
+  extraArgs: readonly string[] = [],
 ): Promise<EmulatorProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -50,6 +52,7 @@ export async function startEmulatorProcess(
         "--rate-limit",
         `${task}=${l.requests}/${l.windowMs}`,
       ]),
+      ...extraArgs,
       "--json",
     ],
     cwd: ROOT,

@@ -1,12 +1,16 @@
 /**
  * The benchmark suite: `deno task bench` (from the repository root).
  *
- * Starts two emulator processes (and one more per run of `embed-ratelimited`),
- * builds every implementation in this process, runs the scenarios, then writes
- * `bench/results.json` and `BENCHMARKS.md`.
+ * Starts three emulator processes (plain, with service time, with paced
+ * streams; and one more per run of `embed-ratelimited` and `embed-batch`),
+ * builds every implementation in this process, runs the scenarios (`image`,
+ * `transcribe`, `embed-batch` and `worker-bundle` in processes of their own),
+ * prints the targets, then writes `bench/results.json` and `BENCHMARKS.md`.
  *
  * Options: `--quick` (few iterations, writes nothing), `--only=a,b` or bare
- * scenario names (`deno task bench stream`: some scenarios, writes nothing).
+ * scenario names (`deno task bench stream`: some scenarios, writes nothing),
+ * `--out=dir` (writes `results.json` and `BENCHMARKS.md` into `dir` instead,
+ * for any run: to check the report of a partial run).
  *
  * @module
  */
@@ -15,6 +19,11 @@ import { embedRatelimited } from "./embed_ratelimited.ts";
 import { imageScenario } from "./image.ts";
 import { startEmulatorProcess } from "./emulator.ts";
 import { aiSdkFloor } from "./impls/ai_sdk_floor.ts";
+import { aiSdkRaw } from "./impls/ai_sdk_raw.ts";
+import { genkitRaw } from "./impls/genkit_raw.ts";
+import { langchainRaw } from "./impls/langchain_raw.ts";
+import { embedBatchScenario } from "./embed_batch.ts";
+import { workerBundleScenario } from "./worker_bundle.ts";
 import { cloudflareAi } from "./impls/cloudflare_ai.ts";
 import { compatOai } from "./impls/compat_oai.ts";
 import { genkitFloor } from "./impls/genkit_floor.ts";
@@ -26,9 +35,13 @@ import { renderReport, type Results } from "./report.ts";
 import {
   coldStart,
   embed10k,
+  firstChunk,
   FULL,
   generate,
   generateC64,
+  PACED_EMULATOR_ARGS,
+  PACED_FIRST_TOKEN_MS,
+  PACED_TOKEN_MS,
   QUICK,
   type ScenarioResult,
   type Settings,
@@ -39,6 +52,9 @@ import { transcribeScenario } from "./transcribe.ts";
 
 const FACTORIES: Record<(typeof IMPLEMENTATIONS)[number], ImplFactory> = {
   "raw-fetch": rawFetch,
+  "genkit-raw": genkitRaw,
+  "ai-sdk-raw": aiSdkRaw,
+  "langchain-raw": langchainRaw,
   "genkit-floor": genkitFloor,
   "ai-sdk-floor": aiSdkFloor,
   "langchain-floor": langchainFloor,
@@ -57,19 +73,23 @@ const SCENARIO_NAMES = [
   "cold-start",
   "transcribe",
   "image",
+  "worker-bundle",
+  "embed-batch",
 ];
 
-function parseArgs(args: string[]): { quick: boolean; only?: string[] } {
+function parseArgs(args: string[]): { quick: boolean; only?: string[]; out?: string } {
   let quick = false;
   let only: string[] | undefined;
+  let out: string | undefined;
   for (const a of args) {
     if (a === "--quick") quick = true;
+    else if (a.startsWith("--out=")) out = a.slice("--out=".length);
     else if (a.startsWith("--only=")) {
       only = [...only ?? [], ...a.slice("--only=".length).split(",")];
     } else if (!a.startsWith("-")) {
       only = [...only ?? [], a];
     } else {throw new Error(
-        `unknown option ${a} (use --quick, --only=scenario,... or scenario names)`,
+        `unknown option ${a} (use --quick, --only=scenario,..., --out=dir or scenario names)`,
       );}
   }
   for (const s of only ?? []) {
@@ -79,7 +99,7 @@ function parseArgs(args: string[]): { quick: boolean; only?: string[] } {
       );
     }
   }
-  return { quick, only };
+  return { quick, only, out };
 }
 
 const started = performance.now();
@@ -111,9 +131,10 @@ function printTable(name: string, result: ScenarioResult): void {
 }
 
 async function main(): Promise<void> {
-  const { quick, only } = parseArgs(Deno.args);
+  const { quick, only, out } = parseArgs(Deno.args);
   const settings: Settings = quick ? QUICK : FULL;
-  const write = !quick && only === undefined;
+  // A partial run writes only where --out says (to check the report), never over the results.
+  const write = (!quick && only === undefined) || out !== undefined;
   const wanted = (s: string) => only === undefined || only.includes(s);
   // Genkit starts its reflection server in dev mode; measure production mode.
   Deno.env.delete("GENKIT_ENV");
@@ -129,23 +150,35 @@ async function main(): Promise<void> {
   const notes: Record<string, Record<string, string>> = {};
   const notesFor = (scenario: string) => notes[scenario] ??= {};
 
-  const needServers = SCENARIO_NAMES.some((s) =>
-    s !== "cold-start" && s !== "transcribe" && s !== "image" && wanted(s)
-  );
+  const inProcess = ["generate", "generate-c64", "stream", "embed-10k", "embed-ratelimited"];
+  const needServers = inProcess.some(wanted);
   if (needServers) {
     await using text = await startEmulatorProcess(0);
     await using embed = await startEmulatorProcess(20);
+    await using paced = await startEmulatorProcess(0, {}, PACED_EMULATOR_ARGS);
     log(
-      `emulators on ${new URL(text.url).host} and ${new URL(embed.url).host} (+20 ms)`,
+      `emulators on ${new URL(text.url).host}, ${new URL(embed.url).host} (+20 ms) and ` +
+        `${new URL(paced.url).host} (streams paced: first token after ${PACED_FIRST_TOKEN_MS} ` +
+        `ms, then one every ${PACED_TOKEN_MS} ms)`,
     );
     const impls: Impl[] = [];
+    const pacedImpls: Impl[] = [];
     for (const name of IMPLEMENTATIONS) {
       impls.push(await FACTORIES[name](text as Endpoint, embed as Endpoint));
+      if (wanted("stream")) {
+        pacedImpls.push(await FACTORIES[name](paced as Endpoint, embed as Endpoint));
+      }
     }
     const steps: [string, () => Promise<ScenarioResult>][] = [
       ["generate", () => generate(impls, settings, log)],
       ["generate-c64", () => generateC64(impls, settings, log)],
-      ["stream", () => stream(impls, settings, log)],
+      ["stream", async () => {
+        const whole = await stream(impls, settings, log);
+        const first = await firstChunk(pacedImpls, settings, log);
+        return Object.fromEntries(
+          Object.entries(whole).map(([name, m]) => [name, { ...m, ...first[name] }]),
+        );
+      }],
       ["embed-10k", () => {
         const able = impls.filter((i) => i.embed);
         for (const i of impls.filter((i) => !i.embed)) {
@@ -183,19 +216,43 @@ async function main(): Promise<void> {
   if (wanted("transcribe")) {
     // Its own emulator and one process per client (bench/transcribe.ts).
     log("transcribe: start");
-    scenarios.transcribe = await transcribeScenario(quick ? 2 : 9, log);
+    scenarios.transcribe = await transcribeScenario(settings.transcribeRounds, log);
     printTable("transcribe", scenarios.transcribe);
   }
   if (wanted("image")) {
     // Its own emulator and one process per client (bench/image.ts).
     log("image: start");
     scenarios.image = await imageScenario(
-      quick ? 3 : 40,
+      settings.imageRounds,
       log,
       skipped.image ??= {},
       notesFor("image"),
     );
     printTable("image", scenarios.image);
+  }
+  if (wanted("worker-bundle")) {
+    // Built with the pinned wrangler, started in workerd (bench/worker_bundle.ts).
+    const t0 = performance.now();
+    log("worker-bundle: start");
+    scenarios["worker-bundle"] = await workerBundleScenario(
+      settings.workerStarts,
+      log,
+      skipped["worker-bundle"] ??= {},
+    );
+    log(`worker-bundle: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    printTable("worker-bundle", scenarios["worker-bundle"]);
+  }
+  if (wanted("embed-batch")) {
+    // One process per path, each against its own rate-limited emulator (bench/embed_batch.ts).
+    const t0 = performance.now();
+    log("embed-batch: start");
+    scenarios["embed-batch"] = await embedBatchScenario(
+      settings.batchTexts,
+      log,
+      notesFor("embed-batch"),
+    );
+    log(`embed-batch: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    printTable("embed-batch", scenarios["embed-batch"]);
   }
 
   const results: Results = {
@@ -220,8 +277,14 @@ async function main(): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   if (write) {
-    const resultsUrl = new URL("./results.json", import.meta.url);
-    const reportUrl = new URL("../BENCHMARKS.md", import.meta.url);
+    if (out !== undefined) Deno.mkdirSync(out, { recursive: true });
+    const dir = out === undefined ? undefined : `${Deno.realPathSync(out)}/`;
+    const resultsUrl = dir
+      ? new URL(`file://${dir}results.json`)
+      : new URL("./results.json", import.meta.url);
+    const reportUrl = dir
+      ? new URL(`file://${dir}BENCHMARKS.md`)
+      : new URL("../BENCHMARKS.md", import.meta.url);
     await Deno.writeTextFile(
       resultsUrl,
       JSON.stringify(results, null, 2) + "\n",
@@ -241,13 +304,13 @@ async function main(): Promise<void> {
     );
     // Leave both files as the repository's formatter wants them.
     const fmt = await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "--quiet", "bench/results.json", "BENCHMARKS.md"],
+      args: ["fmt", "--quiet", resultsUrl.pathname, reportUrl.pathname],
       cwd: new URL("../", import.meta.url),
       stdout: "null",
       stderr: "inherit",
     }).output();
     if (!fmt.success) throw new Error("deno fmt failed on the results");
-    log("wrote bench/results.json and BENCHMARKS.md");
+    log(`wrote ${resultsUrl.pathname} and ${reportUrl.pathname}`);
   } else {
     log("partial run (--quick or --only): nothing written");
   }

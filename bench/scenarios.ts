@@ -41,6 +41,10 @@ export interface Settings {
   streamWarmup: number;
   /** `stream`: measured streams per implementation. */
   streamRounds: number;
+  /** `stream`, paced (time to first chunk): warm-up streams per implementation. */
+  pacedWarmup: number;
+  /** `stream`, paced (time to first chunk): measured streams per implementation. */
+  pacedRounds: number;
   /** `embed-10k`: texts. */
   embedTexts: number;
   /** `embed-10k`: texts of the warm-up run. */
@@ -55,6 +59,14 @@ export interface Settings {
   coldWarmup: number;
   /** `cold-start`: measured processes per variant. */
   coldRounds: number;
+  /** `image`: measured requests per client (after one warm-up). */
+  imageRounds: number;
+  /** `transcribe`: measured requests per client (after one warm-up). */
+  transcribeRounds: number;
+  /** `worker-bundle`: measured starts per bundle. */
+  workerStarts: number;
+  /** `embed-batch`: passages. */
+  batchTexts: number;
 }
 
 /** The settings of a full run (about three minutes on two cores). */
@@ -68,6 +80,8 @@ export const FULL: Settings = {
   streamWords: 2000,
   streamWarmup: 3,
   streamRounds: 41,
+  pacedWarmup: 1,
+  pacedRounds: 11,
   embedTexts: EMBED_TEXTS,
   embedWarmupTexts: 1000,
   embedRounds: 5,
@@ -75,6 +89,10 @@ export const FULL: Settings = {
   limitedRounds: 1,
   coldWarmup: 2,
   coldRounds: 21,
+  imageRounds: 9,
+  transcribeRounds: 5,
+  workerStarts: 9,
+  batchTexts: 100_000,
 };
 
 /** Much smaller counts, to check that the suite works end to end. */
@@ -88,6 +106,8 @@ export const QUICK: Settings = {
   streamWords: 2000,
   streamWarmup: 1,
   streamRounds: 3,
+  pacedWarmup: 1,
+  pacedRounds: 3,
   embedTexts: EMBED_TEXTS,
   embedWarmupTexts: 200,
   embedRounds: 1,
@@ -95,6 +115,10 @@ export const QUICK: Settings = {
   limitedRounds: 1,
   coldWarmup: 1,
   coldRounds: 2,
+  imageRounds: 3,
+  transcribeRounds: 2,
+  workerStarts: 2,
+  batchTexts: 10_000,
 };
 
 /** Progress output. */
@@ -180,7 +204,12 @@ export async function generateC64(
   );
 }
 
-/** `stream`: one long streamed reply; total time and time to the first text chunk. */
+/**
+ * `stream`: one long streamed reply from an emulator that sends every event
+ * at once; total time until the whole reply has reached the caller (what the
+ * client spends per event). The time to the first chunk is measured apart,
+ * on a paced emulator ({@link firstChunk}).
+ */
 export async function stream(
   impls: Impl[],
   s: Settings,
@@ -228,7 +257,67 @@ export async function stream(
   return Object.fromEntries(
     impls.map((impl) => [impl.name, {
       total_ms: round(median(totals.get(impl.name)!), 2),
+      unpaced_ttfc_ms: round(median(firsts.get(impl.name)!), 3),
+    }]),
+  );
+}
+
+/**
+ * How the paced emulator of `stream`'s time to first chunk answers, as a
+ * real model streams: the headers at once, the first token after
+ * {@link PACED_FIRST_TOKEN_MS}, then one token every {@link PACED_TOKEN_MS}.
+ */
+export const PACED_FIRST_TOKEN_MS = 50;
+/** The paced emulator's interval between two tokens (100 tokens a second). */
+export const PACED_TOKEN_MS = 10;
+
+/** The emulator flags of the paced emulator. */
+export const PACED_EMULATOR_ARGS = [
+  "--stream-first-event-delay-ms",
+  String(PACED_FIRST_TOKEN_MS),
+  "--stream-event-delay-ms",
+  String(PACED_TOKEN_MS),
+];
+
+/**
+ * `stream`, paced: the short prompt streamed (about 15 tokens) by the paced
+ * emulator; the time from the call to the first text chunk reaching the
+ * caller (`ttfc_ms`) and to the end of the stream (`paced_total_ms`).
+ */
+export async function firstChunk(
+  impls: Impl[],
+  s: Settings,
+  log: Log,
+): Promise<ScenarioResult> {
+  const want = expectedReply(SHORT_PROMPT);
+  const once = async (impl: Impl) => {
+    let first = NaN;
+    const t0 = performance.now();
+    const text = await impl.stream(SHORT_PROMPT, 256, () => {
+      if (Number.isNaN(first)) first = performance.now();
+    });
+    const total = performance.now() - t0;
+    check(text === want, impl.name, `paced stream gave ${JSON.stringify(text)}`);
+    return { total, ttfc: first - t0 };
+  };
+  for (const impl of impls) {
+    for (let i = 0; i < s.pacedWarmup; i++) await once(impl);
+  }
+  const totals = new Map<string, number[]>(impls.map((i) => [i.name, []]));
+  const firsts = new Map<string, number[]>(impls.map((i) => [i.name, []]));
+  const step = Math.max(1, Math.floor(s.pacedRounds / 4));
+  for (let r = 0; r < s.pacedRounds; r++) {
+    for (const impl of rotate(impls, r)) {
+      const { total, ttfc } = await once(impl);
+      totals.get(impl.name)!.push(total);
+      firsts.get(impl.name)!.push(ttfc);
+    }
+    if ((r + 1) % step === 0) log(`  paced round ${r + 1}/${s.pacedRounds}`);
+  }
+  return Object.fromEntries(
+    impls.map((impl) => [impl.name, {
       ttfc_ms: round(median(firsts.get(impl.name)!), 3),
+      paced_total_ms: round(median(totals.get(impl.name)!), 2),
     }]),
   );
 }

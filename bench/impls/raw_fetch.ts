@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { EventSourceParserStream } from "eventsource-parser/stream";
 import {
   chunk,
   EMBED_BATCH,
@@ -16,29 +15,8 @@ import {
   type Endpoint,
   type Impl,
   mapLimit,
-  TEXT_MODEL,
 } from "../common.ts";
-
-function headersFor(ep: Endpoint): Record<string, string> {
-  return {
-    authorization: `Bearer ${ep.apiToken}`,
-    "content-type": "application/json",
-  };
-}
-
-async function post(
-  url: string,
-  headers: Record<string, string>,
-  body: unknown,
-) {
-  const res = await fetch(url, {
-    method: "POST",
-    headers,
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-  return res;
-}
+import { headersFor, rawText } from "./raw_text.ts";
 
 /** Attempts of one embedding request under a rate limit before giving up. */
 const MAX_ATTEMPTS = 6;
@@ -69,41 +47,12 @@ async function postEmbed(
 
 /** Creates the `raw-fetch` implementation. */
 export function rawFetch(text: Endpoint, embed: Endpoint): Promise<Impl> {
-  const textUrl = `${text.aiBase}/run/${TEXT_MODEL}`;
-  const textHeaders = headersFor(text);
   const embedUrl = `${embed.aiBase}/run/${EMBED_MODEL}`;
   const embedHeaders = headersFor(embed);
   const send = embed.fetch ?? fetch;
   return Promise.resolve({
     name: "raw-fetch",
-    async generate(prompt) {
-      const res = await post(textUrl, textHeaders, {
-        messages: [{ role: "user", content: prompt }],
-      });
-      const envelope = JSON.parse(await res.text());
-      return envelope.result.response as string;
-    },
-    async stream(prompt, maxTokens, onText) {
-      const res = await post(textUrl, textHeaders, {
-        messages: [{ role: "user", content: prompt }],
-        max_tokens: maxTokens,
-        stream: true,
-      });
-      const events = res.body!
-        .pipeThrough(new TextDecoderStream())
-        .pipeThrough(new EventSourceParserStream());
-      let all = "";
-      for await (const event of events) {
-        if (event.data === "[DONE]") break;
-        const data = JSON.parse(event.data);
-        const delta = data.response;
-        if (typeof delta === "string" && delta !== "") {
-          all += delta;
-          onText(delta);
-        }
-      }
-      return all;
-    },
+    ...rawText(text),
     async embed(texts) {
       const batches = await mapLimit(
         chunk(texts, EMBED_BATCH),
