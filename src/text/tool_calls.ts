@@ -8,7 +8,6 @@
  */
 import type { Part } from "genkit";
 import { parsePartialJson } from "genkit/extract";
-import type { ParsedAnswer } from "./response.ts";
 
 /** A call id that every Workers AI model accepts back (mistral-small-3.1 needs 9 alphanumerics). */
 export function newCallId(): string {
@@ -73,8 +72,11 @@ function salvageToolCall(text: string, offered: ReadonlySet<string>): Part | und
   return { toolRequest: { name, ref: newCallId(), input: parseArguments(args) } };
 }
 
-/** Applies {@link salvageToolCall} to a parsed answer. */
-export function withSalvagedCall(answer: ParsedAnswer, offered: ReadonlySet<string>): ParsedAnswer {
+/** Applies {@link salvageToolCall} to a parsed answer (its text and tool requests). */
+export function withSalvagedCall<A extends { text: string; toolRequests: Part[] }>(
+  answer: A,
+  offered: ReadonlySet<string>,
+): A {
   if (answer.toolRequests.length > 0) return answer;
   const call = salvageToolCall(answer.text, offered);
   return call ? { ...answer, text: "", toolRequests: [call] } : answer;
