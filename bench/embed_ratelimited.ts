@@ -11,6 +11,7 @@
  */
 import {
   EMBED_BATCH,
+  EMBED_CONCURRENCY,
   EMBED_DIMS,
   EMBED_MODEL,
   type Endpoint,
@@ -45,15 +46,23 @@ export const LIMITED_IMPLS: readonly ImplName[] = [
 
 /**
  * The least time and requests the budget allows for `texts` texts in
- * requests of `batch`: every request accepted at the first try, a whole
- * window's budget sent the moment its window opens, and the last window's
- * requests answered after one service time (no client or emulator CPU).
+ * requests of `batch` with `concurrency` in flight: every request accepted at
+ * the first try, each window's budget sent from the moment the window opens,
+ * `concurrency` at a time, each answered after one service time (no client or
+ * emulator CPU). The last window's requests take one service time per
+ * `concurrency` of them: at 4 in flight, 40 requests are 10 service times.
  */
-export function budgetFloor(texts: number, batch = EMBED_BATCH): Metrics {
+export function budgetFloor(
+  texts: number,
+  batch = EMBED_BATCH,
+  concurrency = EMBED_CONCURRENCY,
+): Metrics {
   const requests = Math.ceil(texts / batch);
   const windows = Math.ceil(requests / LIMIT_REQUESTS);
+  const last = requests - (windows - 1) * LIMIT_REQUESTS;
   return {
-    total_ms: (windows - 1) * LIMIT_WINDOW_MS + LIMITED_SERVICE_MS,
+    total_ms: (windows - 1) * LIMIT_WINDOW_MS +
+      Math.ceil(last / concurrency) * LIMITED_SERVICE_MS,
     requests_sent: requests,
     refused: 0,
     failed: 0,

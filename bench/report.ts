@@ -145,7 +145,8 @@ const SCENARIOS: Record<string, ScenarioDoc> = {
         s.limitedRounds === 1 ? "One run" : `The run of median time, of ${s.limitedRounds},`
       } per implementation. \`failed\` is 1 when the call failed. \`budget-floor\` is ` +
       "computed, not run: the budget's windows back to back with every request accepted at " +
-      "the first try, plus one service time.",
+      "the first try, the last window's requests sent 4 at a time (the scenario's " +
+      "concurrency), one service time each round: 10 service times for its 40.",
     metrics: [
       { key: "total_ms", label: "total ms" },
       { key: "requests_sent", label: "requests sent" },

@@ -134,10 +134,11 @@ export interface MediaBytes {
 
 /** The type of a media part before it is fetched: the declared one, else the data URL's. */
 export function declaredType(media: PromptMedia): string | undefined {
-  // The header alone (a media type is at most 255 characters): a regular
-  // expression over a data URL of megabytes costs milliseconds.
-  const fromUrl = /^data:([^;,]+)[;,]/i.exec(media.url.slice(0, 300))?.[1];
-  return (media.contentType ?? fromUrl)?.split(";")[0].trim().toLowerCase() || undefined;
+  // The URL is read only when no type is declared, and then its header alone (a
+  // media type is at most 255 characters): a regular expression over a data URL
+  // of megabytes costs milliseconds.
+  const type = media.contentType ?? /^data:([^;,]+)[;,]/i.exec(media.url.slice(0, 300))?.[1];
+  return type?.split(";")[0].trim().toLowerCase() || undefined;
 }
 
 /** Whether a part is of `kind` as far as can be told before fetching it (remote parts may be). */

@@ -18,7 +18,7 @@ import {
   modelRef,
 } from "genkit/model";
 import { model, modelActionMetadata, type ResolvableAction } from "genkit/plugin";
-import type { RequestExtras, RequestMeta } from "./client/extras.ts";
+import { hasMeta, type RequestExtras, type RequestMeta } from "./client/extras.ts";
 import { checkSingleTurn } from "./media.ts";
 import { REQUEST_CONFIG_SHAPE, splitRequestConfig, type Transport } from "./request_config.ts";
 import type { FamilyContext, Stage, TaskFamily } from "./task_family.ts";
@@ -94,9 +94,11 @@ export function defineModelAction(
         { streamingRequested, sendChunk, abortSignal, call: { signal: abortSignal, extras, meta } },
       );
       // What identifies the request afterwards, beside the model's own custom data.
-      return Object.keys(meta).length === 0
-        ? response
-        : { ...response, custom: { ...(response.custom as object | undefined), ...meta } };
+      if (!hasMeta(meta)) return response;
+      const custom = response.custom === undefined
+        ? meta
+        : { ...(response.custom as object), ...meta };
+      return { ...response, custom };
     },
   );
   setStage(action, info.stage);

@@ -23,37 +23,78 @@ export const TIMER_PER_REQUEST: boolean =
   (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ===
     "Cloudflare-Workers";
 
+/** An interval timer that can stop holding the process open (Node and Deno timers can). */
+interface Unreffable {
+  ref(): unknown;
+  unref(): unknown;
+}
+
+/** Whether a timer can be unref'd (a Node or Deno `Timeout`; a number elsewhere). */
+function unreffable(timer: unknown): timer is Unreffable {
+  return typeof timer === "object" && timer !== null &&
+    typeof (timer as Partial<Unreffable>).unref === "function" &&
+    typeof (timer as Partial<Unreffable>).ref === "function";
+}
+
 /**
  * One interval per client watches every deadline in flight. It checks every
- * tenth of the timeout (at most every second) and stops as soon as no
- * deadline is left.
+ * tenth of the timeout (at most every second). When no deadline is left it
+ * lets go of the process at once (it is unref'd) and stops at the next check
+ * unless a deadline came meanwhile: one call after another then reuses the
+ * same interval instead of setting and clearing one per call (about 20 µs a
+ * call). Where timers cannot be unref'd, it stops with the last deadline.
  */
 export class Watchdog {
   readonly #live = new Set<Deadline>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** Whether the interval is unref'd: no deadline is live. */
+  #idle = false;
+  /** Whether a deadline was watched since the last check. */
+  #used = false;
   readonly #tickMs: number;
   constructor(timeoutMs: number) {
     this.#tickMs = Math.min(1000, Math.max(1, Math.floor(timeoutMs / 10)));
   }
   watch(deadline: Deadline): void {
     this.#live.add(deadline);
+    this.#used = true;
     if (this.#timer === undefined) {
-      // Not unref'd: a live deadline belongs to a call someone awaits, and
-      // the process must stay up to end it (a binding that never settles
-      // holds no socket that would). The interval stops with the last deadline.
+      // Not unref'd while a deadline is live: it belongs to a call someone
+      // awaits, and the process must stay up to end it (a binding that never
+      // settles holds no socket that would).
       this.#timer = setInterval(() => this.#sweep(), this.#tickMs);
+    } else if (this.#idle) {
+      this.#idle = false;
+      (this.#timer as unknown as Unreffable).ref();
     }
   }
   forget(deadline: Deadline): void {
     this.#live.delete(deadline);
-    // Stop with the last deadline, so that no timer outlives the calls.
-    if (this.#live.size === 0) this.#stop();
+    if (this.#live.size === 0) this.#rest();
+  }
+  /** No deadline is left: no timer may hold the process open for nothing. */
+  #rest(): void {
+    if (this.#idle || this.#timer === undefined) return;
+    if (unreffable(this.#timer)) {
+      this.#idle = true;
+      this.#timer.unref();
+    } else {
+      this.#stop();
+    }
   }
   #stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#idle = false;
   }
   #sweep(): void {
+    if (this.#live.size === 0) {
+      // Idle since the last check: stop, so that no timer outlives the calls.
+      if (!this.#used) this.#stop();
+      this.#used = false;
+      return;
+    }
+    this.#used = false;
     const now = Date.now();
     for (const d of this.#live) {
       if (now >= d.due) {
@@ -61,7 +102,7 @@ export class Watchdog {
         d.expire();
       }
     }
-    if (this.#live.size === 0) this.#stop();
+    if (this.#live.size === 0) this.#rest();
   }
 }
 
@@ -77,8 +118,8 @@ export class Deadline {
   expired = false;
   due = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #caller: AbortSignal | undefined;
-  readonly #onAbort: (() => void) | undefined;
+  /** The caller's signal while the deadline listens to it. */
+  #caller: AbortSignal | undefined;
   constructor(
     readonly ms: number,
     readonly watchdog: Watchdog | undefined,
@@ -86,11 +127,20 @@ export class Deadline {
     readonly timeoutMessage = "Workers AI did not answer in time",
   ) {
     if (caller) {
-      this.#caller = caller;
-      this.#onAbort = () => this.controller.abort(caller.reason);
       if (caller.aborted) this.controller.abort(caller.reason);
-      else caller.addEventListener("abort", this.#onAbort, { once: true });
+      else {
+        this.#caller = caller;
+        // The deadline itself is the listener (see handleEvent): no closure per
+        // call; clear() removes it, and it acts once.
+        caller.addEventListener("abort", this);
+      }
     }
+  }
+  /** The caller's signal aborted: abort the operation with the caller's reason. */
+  handleEvent(): void {
+    const caller = this.#caller;
+    this.#caller = undefined;
+    if (caller) this.controller.abort(caller.reason);
   }
   arm(): void {
     if (this.ms <= 0) return;
@@ -121,6 +171,10 @@ export class Deadline {
   /** Stops the timer and lets go of the caller's signal. */
   clear(): void {
     this.stopTimer();
-    if (this.#onAbort) this.#caller!.removeEventListener("abort", this.#onAbort);
+    const caller = this.#caller;
+    if (caller) {
+      this.#caller = undefined;
+      caller.removeEventListener("abort", this);
+    }
   }
 }

@@ -172,12 +172,14 @@ export function wireValues(
   notes: Readonly<Record<string, string>> = {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const taken = options.map((o) => o.key);
-  for (const [key, value] of Object.entries(config)) {
+  for (const key in config) {
+    if (!Object.hasOwn(config, key)) continue;
+    const value = config[key];
     // `version` was refused by configObject unless undefined.
     if (value === undefined || key === "version") continue;
     const o = options.find((x) => x.key === key);
     if (!o) {
+      const taken = options.map((x) => x.key);
       const takes = taken.length === 0
         ? "it takes no config options"
         : `it takes ${taken.join(", ")}`;

@@ -97,18 +97,69 @@ Deno.test("a pacer pauses every request of a call, halves its limit once per rat
   await assert.rejects(waiting);
 });
 
+/**
+ * A round's first request sent and answered through `pacer` (the server's
+ * window opens between the two), then `spentMs` until the budget is spent.
+ */
+async function spendRound(
+  pacer: { ready(): Promise<void>; succeeded(): void },
+  spentMs: number,
+): Promise<{ sent: number; answered: number }> {
+  const sent = Date.now();
+  await pacer.ready();
+  pacer.succeeded();
+  const answered = Date.now();
+  await new Promise((r) => setTimeout(r, spentMs));
+  return { sent, answered };
+}
+
 Deno.test("a pacer told a Retry-After resumes when the budget's window ends, not a whole Retry-After after the refusal", async () => {
   const { Pacer } = await import("../src/client/pacer.ts");
   const pacer = new Pacer(4);
-  await pacer.ready(); // the first request of the round: the window begins
-  const windowStart = Date.now();
-  await new Promise((r) => setTimeout(r, 300)); // the budget is spent 300 ms in
+  const { sent, answered } = await spendRound(pacer, 300); // the budget is spent 300 ms in
   const refused = Date.now();
-  pacer.throttled(1000, true); // "Retry-After: 1" from the refusal
-  const resumes = pacer.resumesAt - windowStart;
-  // The window's end, plus the pacer's margin of 100 ms for the request's way to the server.
-  assert.ok(resumes >= 1000 && resumes <= 1110, `resumes ${resumes} ms after the window began`);
+  pacer.throttled(1000, true); // "Retry-After: 1" from the refusal: a window of 1 s
+  assert.ok(pacer.resumesAt >= sent + 1000, "not before the window can have ended");
+  assert.ok(pacer.resumesAt <= answered + 1000, "once the window has surely ended");
   assert.ok(pacer.resumesAt < refused + 1000, "before a whole Retry-After from the refusal");
   await pacer.ready();
-  assert.ok(Date.now() >= windowStart + 1000);
+  assert.ok(Date.now() >= sent + 1000);
+});
+
+Deno.test("a pacer resumes when a per-minute style window ends, though the Retry-After counts from the refusal", async () => {
+  // A window of 5 s whose budget is spent 1.1 s in: the refusal says
+  // "Retry-After: 4" (the seconds left, rounded up), and the budget is back 5 s
+  // after the window opened, not 4 s after.
+  const { Pacer } = await import("../src/client/pacer.ts");
+  const pacer = new Pacer(4);
+  const { sent, answered } = await spendRound(pacer, 1100);
+  pacer.throttled(4000, true);
+  assert.ok(pacer.resumesAt >= sent + 5000, "not before the window can have ended");
+  assert.ok(pacer.resumesAt <= answered + 5000, "once the window has surely ended");
+});
+
+Deno.test("a pacer waits the whole Retry-After when it cannot tell which window was spent", async () => {
+  const { Pacer } = await import("../src/client/pacer.ts");
+  // No answer yet since the round began: the budget may have been spent
+  // before its first request arrived (by another caller, or a window still open).
+  const unanswered = new Pacer(4);
+  await unanswered.ready();
+  let before = Date.now();
+  unanswered.throttled(1000, true);
+  assert.ok(unanswered.resumesAt >= before + 1000, "a whole Retry-After from the refusal");
+  // A round longer than the Retry-After may have spanned two windows.
+  const long = new Pacer(4);
+  await long.ready();
+  long.succeeded();
+  await new Promise((r) => setTimeout(r, 1100));
+  before = Date.now();
+  long.throttled(1000, true);
+  assert.ok(long.resumesAt >= before + 1000, "a whole Retry-After from the refusal");
+  // A Retry-After that is not whole seconds says the end itself.
+  const exact = new Pacer(4);
+  await exact.ready();
+  exact.succeeded();
+  before = Date.now();
+  exact.throttled(1500, true);
+  assert.ok(exact.resumesAt >= before + 1500, "the Retry-After from the refusal");
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { genkit, GenkitError } from "genkit";
+import { GenkitError } from "genkit";
 import { cloudflareAI } from "../mod.ts";
 import { Deadline } from "../src/timer.ts";
 import { eventually, failure, modelRequests, setup } from "./_setup.ts";
@@ -293,19 +293,52 @@ Deno.test("timeoutMs bounds every wait: a Retry-After longer than it is reported
   assert.deepEqual(e.responseMetadata, { retryAfterMs: 4000 });
 });
 
-Deno.test("no timer outlives the last call (sanitizers on, no server to wait for)", async () => {
-  // A fetch that answers in-process: nothing else would keep the test open.
-  const ai = genkit({
-    promptDir: null,
-    plugins: [cloudflareAI({
-      accountId: "acct",
-      apiToken: "tok",
-      fetch: () => Promise.resolve(Response.json({ result: { response: "ok" }, success: true })),
-    })],
-  });
-  const res = await ai.generate({ model, prompt: "Hi" });
-  assert.equal(res.text, "ok");
-  // The test ends here: Deno's op sanitizer fails it if the watchdog interval is still set.
+Deno.test("no timer holds the process open after the last call", async () => {
+  // A program that makes two calls (the second reuses the watchdog's interval)
+  // with a fetch that answers in-process, then ends: nothing but a timer of
+  // the plugin could keep it running. The interval of the default 60 s
+  // timeout checks every second; the program must exit on its own long before
+  // this test gives up on it (the 30 s below).
+  const dir = await Deno.makeTempDir();
+  const script = `${dir}/calls.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { genkit } from "genkit";
+import { cloudflareAI } from "${new URL("../mod.ts", import.meta.url).href}";
+const ai = genkit({
+  promptDir: null,
+  plugins: [cloudflareAI({
+    accountId: "acct",
+    apiToken: "tok",
+    fetch: () => Promise.resolve(Response.json({ result: { response: "ok" }, success: true })),
+  })],
+});
+const model = "cloudflare-ai/@cf/meta/llama-3.1-8b-instruct-fast";
+for (let i = 0; i < 2; i++) console.log((await ai.generate({ model, prompt: "Hi" })).text);
+`,
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      `--config=${new URL("../deno.json", import.meta.url).pathname}`,
+      script,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let timedOut = false;
+  const giveUp = setTimeout(() => {
+    timedOut = true;
+    child.kill();
+  }, 30_000);
+  const out = await child.output();
+  clearTimeout(giveUp);
+  await Deno.remove(dir, { recursive: true });
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(timedOut, false, "the program was still running: a timer held it open");
+  assert.equal(out.code, 0, stderr);
+  assert.deepEqual(new TextDecoder().decode(out.stdout).trim().split("\n"), ["ok", "ok"]);
 });
 
 Deno.test("a per-request timer longer than setTimeout's limit sleeps in steps, not in 1 ms re-arms", () => {

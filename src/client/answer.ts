@@ -9,14 +9,24 @@ import { GenkitError } from "genkit";
 import { envelopeErrors, redact, workersAIError } from "../errors.ts";
 import type { Outcome } from "./types.ts";
 
+/** A binding's result, carried as a successful response (see {@link bindingResult}). */
+type BindingResult = Response & { readonly result: unknown };
+
+let BindingResultClass: (new (result: unknown) => BindingResult) | undefined;
+
 /**
  * A binding's result object, passed on as a successful response without a
- * JSON round trip (a batch of embeddings is megabytes of numbers).
+ * JSON round trip (a batch of embeddings is megabytes of numbers). The class
+ * is made on the first binding call: a subclass of `Response` at module scope
+ * would load the runtime's fetch implementation when the plugin is imported.
  */
-export class BindingResult extends Response {
-  constructor(readonly result: unknown) {
-    super(null, { headers: { "content-type": "application/json" } });
-  }
+export function bindingResult(result: unknown): BindingResult {
+  BindingResultClass ??= class extends Response {
+    constructor(readonly result: unknown) {
+      super(null, { headers: { "content-type": "application/json" } });
+    }
+  };
+  return new BindingResultClass(result);
 }
 
 /** Whether a value is a JSON object (not `null`, not an array). */
@@ -89,17 +99,19 @@ export async function readOutcome(
   expected: "json" | "list" | "bytes",
   secrets: readonly (string | undefined)[],
 ): Promise<Outcome> {
-  if (response instanceof BindingResult) {
+  if (BindingResultClass !== undefined && response instanceof BindingResultClass) {
     // A binding resolves to the result itself, and for some tasks that is an array.
     if (expected === "list" && Array.isArray(response.result)) {
       return { kind: "json", result: response.result };
     }
     return { kind: "json", result: resultOf(model, response.result, undefined, secrets) };
   }
-  const type = response.headers.get("content-type") ?? "";
-  if (expected === "bytes" && !isJson(type)) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return type ? { kind: "bytes", bytes, contentType: type } : { kind: "bytes", bytes };
+  if (expected === "bytes") {
+    const type = response.headers.get("content-type") ?? "";
+    if (!isJson(type)) {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return type ? { kind: "bytes", bytes, contentType: type } : { kind: "bytes", bytes };
+    }
   }
   const text = await response.text();
   let parsed: unknown;

@@ -13,7 +13,7 @@ import {
   isRetryable,
   workersAIError,
 } from "../errors.ts";
-import { BindingResult } from "./answer.ts";
+import { bindingResult } from "./answer.ts";
 import { RetryableFailure } from "./retry.ts";
 import type { RequestExtras, RequestMeta } from "./extras.ts";
 import type { AiBinding, GatewayOptions, WireRequest } from "./types.ts";
@@ -78,7 +78,7 @@ export async function viaBinding(
     const headers: Record<string, string> = bytes ? {} : { "content-type": "text/event-stream" };
     return new Response(cancelledWith(out, signal), { headers });
   }
-  return new BindingResult(out);
+  return bindingResult(out);
 }
 
 /** What `env.AI.run` takes for a request: the JSON body itself, a form as `multipart`, or the family's own inputs. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { metaOf } from "./extras.ts";
+import { addMeta } from "./extras.ts";
 import { GenkitError } from "genkit";
 import { envelopeErrors, redact, workersAIError } from "../errors.ts";
 import { isWorkersAIModelId } from "../model_ids.ts";
@@ -325,7 +325,7 @@ export class WorkersAIClient {
       url,
       this.#rest.init(request, signal, path === undefined ? options.extras : undefined),
     );
-    if (options.meta) Object.assign(options.meta, metaOf(response.headers));
+    if (options.meta) addMeta(response.headers, options.meta);
     if (response.ok) return response;
     deadline.stopTimer();
     return await this.#rest.failure(model, response, this.#secrets);

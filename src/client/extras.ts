@@ -242,7 +242,14 @@ export function affinityHeader(model: string, value: unknown): string {
 
 /** What an answer's headers say of the request (absent headers are left out). */
 export function metaOf(headers: Headers): RequestMeta {
-  const meta: RequestMeta = {};
+  return addMeta(headers, {});
+}
+
+/**
+ * Writes what an answer's headers say of the request into `meta` (absent
+ * headers leave its fields as they are) and returns it.
+ */
+export function addMeta(headers: Headers, meta: RequestMeta): RequestMeta {
   const ray = headers.get("cf-ray");
   const log = headers.get("cf-aig-log-id");
   const cache = headers.get("cf-aig-cache-status");
@@ -250,4 +257,10 @@ export function metaOf(headers: Headers): RequestMeta {
   if (log) meta.gatewayLogId = log;
   if (cache) meta.gatewayCacheStatus = cache;
   return meta;
+}
+
+/** Whether a record of what identifies a request holds anything. */
+export function hasMeta(meta: RequestMeta): boolean {
+  return meta.cfRay !== undefined || meta.gatewayLogId !== undefined ||
+    meta.gatewayCacheStatus !== undefined;
 }

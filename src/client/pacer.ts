@@ -7,6 +7,19 @@
  * about one per round of successes (additive increase, multiplicative
  * decrease).
  *
+ * Where a budget's window ends: Workers AI counts requests per task and
+ * minute (reference §2.4) and says `Retry-After` in whole seconds, which
+ * alone tells the window's end only to within a second. The pacer narrows it
+ * down with what it saw of the round that spent the budget: the window
+ * opened when the round's first request reached the server, so no earlier
+ * than that request was sent and no later than the round's first answer
+ * arrived, and it lasts a whole number of seconds. It resumes when that
+ * answer's time plus the window's length is over: never before the window
+ * ends, so with no margin for the network and no second round of refusals,
+ * and late by about one request's time. When that is not known (no answer
+ * yet, a `Retry-After` that is not whole seconds, or a round that may have
+ * spanned several windows) it waits what the `Retry-After` says.
+ *
  * @module
  */
 
@@ -24,14 +37,8 @@ export interface Pace {
   succeeded(): void;
 }
 
-/**
- * How long after a window's estimated end requests resume. The server's
- * window begins when the round's first request reaches it, which is later
- * than the client sent it by the network's one-way delay and the server's
- * own queueing: resuming too early has the whole round refused again. 100 ms
- * covers a typical one-way delay and costs 0.2 % of a per-minute window.
- */
-const WINDOW_MARGIN_MS = 100;
+/** A second: the unit of `Retry-After`, and of the budgets' windows. */
+const SECOND_MS = 1000;
 
 /** The pacer of one batched call: a concurrency limit that adapts, and a shared pause. */
 export class Pacer implements Pace {
@@ -39,8 +46,10 @@ export class Pacer implements Pace {
   #limit: number;
   #inFlight = 0;
   #pausedUntil = 0;
-  /** When the first request since the last pause was sent: where the server's window began. */
+  /** When the first request since the last pause was sent: the server's window began no earlier. */
   #windowStart: number | undefined;
+  /** When the first answer since then arrived: the server's window began no later. */
+  #firstAnswer: number | undefined;
   #waiting: (() => void)[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -96,17 +105,45 @@ export class Pacer implements Pace {
     // was about the budget, not about how many requests were in flight.
     // Not told, it also halves its concurrency (multiplicative decrease).
     if (!told) this.#limit = Math.max(1, this.#limit / 2);
-    // A Retry-After counts whole seconds from the refusal, but a budget's
-    // window began with the first request of the round: resume when that
-    // window ends (Cloudflare's limits are per minute, reference §2.4).
-    const windowEnd = told && this.#windowStart !== undefined
-      ? Math.max(now, this.#windowStart + waitMs) + WINDOW_MARGIN_MS
-      : Infinity;
-    this.#pausedUntil = Math.min(now + waitMs, windowEnd);
+    this.#pausedUntil = told ? this.#windowEnd(now, waitMs) : now + waitMs;
     this.#windowStart = undefined;
+    this.#firstAnswer = undefined;
+  }
+
+  /**
+   * When the budget refused at `now` with `Retry-After` `waitMs` is back:
+   * the end of the window the round opened, when that is known, else what
+   * the `Retry-After` says.
+   */
+  #windowEnd(now: number, waitMs: number): number {
+    // The server's own word: its window ends within `waitMs` of the refusal
+    // reaching it, which was before `now`.
+    const told = now + waitMs;
+    const start = this.#windowStart;
+    const answered = this.#firstAnswer;
+    // A window lasts at least the `Retry-After` (whole seconds) it gives, so
+    // a round shorter than that has not seen one window end and another open:
+    // the budget it spent is the window its first request opened.
+    if (
+      start === undefined || answered === undefined || waitMs <= 0 ||
+      waitMs % SECOND_MS !== 0 || now - start >= waitMs
+    ) {
+      return told;
+    }
+    // The window's length in whole seconds: from its opening (no earlier than
+    // `start`) to its end (within `waitMs` of the refusal, before `now`).
+    // Rounding down is exact unless the time the window had left when the
+    // refusal reached the server was within a round trip of whole seconds;
+    // then it comes out a second too long, which costs time, not refusals.
+    const windowMs = Math.floor((now - start + waitMs) / SECOND_MS) * SECOND_MS;
+    // It opened no later than the first answer arrived (an answer to a request
+    // of this round: the previous round's were in before it resumed), so a
+    // request sent `windowMs` after that reaches the server once it is over.
+    return Math.max(now, Math.min(told, answered + windowMs));
   }
 
   succeeded(): void {
+    if (this.#windowStart !== undefined) this.#firstAnswer ??= Date.now();
     // One more slot per `limit` successes: about one per round of requests.
     this.#limit = Math.min(this.#max, this.#limit + 1 / this.#limit);
     this.#wake();

@@ -1,12 +1,15 @@
 /**
- * Server-sent events from a response body: `TextDecoderStream` for the bytes
- * (multi-byte characters split across network reads are reassembled) and
+ * Server-sent events from a response body: a streaming `TextDecoder` for the
+ * bytes (multi-byte characters split across network reads are reassembled) and
  * `eventsource-parser` for the event grammar (CRLF, `data:` without a space,
  * multi-line data).
  *
  * @module
  */
 import { createParser } from "eventsource-parser";
+
+/** Decoding options of a read that may end inside a multi-byte character. */
+const STREAMING: { stream: boolean } = { stream: true };
 
 /** The data line that ends every Workers AI stream. */
 export const DONE = "[DONE]";
@@ -36,13 +39,20 @@ export async function* sseBatches(
       if (error.type === "unknown-field" && error.field?.trim() === DONE) batch.push(DONE);
     },
   });
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // A TextDecoder fed each read (not a TextDecoderStream piped in): one
+  // stream less between the socket and the parser for every network read.
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let finished = false;
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) finished = true;
-      else parser.feed(value);
+      if (done) {
+        finished = true;
+        // What an incomplete character left behind, as the stream's end shows it.
+        const rest = decoder.decode();
+        if (rest) parser.feed(rest);
+      } else parser.feed(decoder.decode(value, STREAMING));
       if (batch.length > 0) {
         const out = batch;
         batch = [];

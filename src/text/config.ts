@@ -172,8 +172,20 @@ export function configSchemaFor(spec: TextModelSpec): z.ZodTypeAny {
   return schema;
 }
 
+/** Each model's refusal notes, made once: they are handed to every request's check. */
+const notesCache = new WeakMap<TextModelSpec, Record<string, string>>();
+
 /** Why a family key the model does not take is refused. */
 function refusalNotes(spec: TextModelSpec): Record<string, string> {
+  let notes = notesCache.get(spec);
+  if (!notes) {
+    notes = makeRefusalNotes(spec);
+    notesCache.set(spec, notes);
+  }
+  return notes;
+}
+
+function makeRefusalNotes(spec: TextModelSpec): Record<string, string> {
   if (spec.schemaless) {
     const why = "no input schema is published for it, so no parameter is sent";
     return Object.fromEntries([...OPTION_KEYS].map((k) => [k, why]));

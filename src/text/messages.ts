@@ -56,7 +56,8 @@ const PART_KINDS = [
 /** The kind of a Genkit part: the name of its content field ("empty" if none). */
 function partKind(p: Part): string {
   const fields = p as Record<string, unknown>;
-  return PART_KINDS.find((k) => fields[k] !== undefined) ?? "empty";
+  for (const k of PART_KINDS) if (fields[k] !== undefined) return k;
+  return "empty";
 }
 
 /** Why a part of each kind is refused outside the messages that may carry it. */
@@ -78,29 +79,46 @@ const PART_ADVICE: Readonly<Record<string, string>> = {
  * beside text (this plugin's JSON answers carry their parsed text as one).
  */
 function sentParts(spec: TextModelSpec, m: MessageData, i: number): Part[] {
-  const where = `messages[${i}] (${m.role})`;
-  const hasText = m.content.some((p) => typeof p.text === "string" && p.text !== "");
-  const out: Part[] = [];
-  for (const p of m.content) {
+  let hasText: boolean | undefined;
+  let out: Part[] | undefined;
+  const content = m.content;
+  for (let j = 0; j < content.length; j++) {
+    const p = content[j];
     const kind = partKind(p);
     let advice: string | undefined;
+    let dropped = false;
     if (m.role === "tool") {
       if (kind !== "toolResponse") advice = "a tool message carries only toolResponse parts";
-    } else if (kind === "reasoning" && m.role === "model") continue;
-    else if (kind === "data" && m.role === "model" && hasText) continue;
-    else if (kind === "toolRequest") {
+    } else if (kind === "reasoning" && m.role === "model") dropped = true;
+    else if (kind === "data" && m.role === "model") {
+      hasText ??= content.some((q) => typeof q.text === "string" && q.text !== "");
+      dropped = hasText;
+      if (!hasText) advice = PART_ADVICE.data;
+    } else if (kind === "toolRequest") {
       if (m.role !== "model") advice = PART_ADVICE.toolRequest;
     } else if (kind !== "text" && kind !== "media") advice = PART_ADVICE[kind];
-    if (advice) throw invalid(`${spec.id} cannot take the ${kind} part in ${where}: ${advice}.`);
-    out.push(p);
+    if (advice) {
+      throw invalid(`${spec.id} cannot take the ${kind} part in ${where(m, i)}: ${advice}.`);
+    }
+    if (dropped) {
+      // The parts sent are the ones before this one, then those kept after it.
+      out ??= content.slice(0, j);
+    } else if (out) out.push(p);
   }
-  if (out.length === 0) {
+  // Nothing dropped (the common case): the message's own parts, not a copy.
+  const sent = out ?? content;
+  if (sent.length === 0) {
     throw invalid(
-      `${where} has no content ${spec.id} can take (reasoning in model messages is not sent ` +
-        "back). Give it a text part, or leave the message out.",
+      `${where(m, i)} has no content ${spec.id} can take (reasoning in model messages is not ` +
+        "sent back). Give it a text part, or leave the message out.",
     );
   }
-  return out;
+  return sent;
+}
+
+/** How message `i` is named in messages. */
+function where(m: MessageData, i: number): string {
+  return `messages[${i}] (${m.role})`;
 }
 
 /**
@@ -115,7 +133,8 @@ export function toWireMessages(
 ): { messages: WireMessage[]; image?: string } {
   const out: WireMessage[] = [];
   let image: string | undefined;
-  messages.forEach((m, i) => {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
     const role = ROLE[m.role];
     const parts = sentParts(spec, m, i);
     if (m.role === "tool") {
@@ -127,14 +146,20 @@ export function toWireMessages(
           content: typeof r!.output === "string" ? r!.output : JSON.stringify(r!.output ?? null),
         });
       }
-      return;
+      continue;
     }
-    const media = parts.filter((p) => p.media);
-    const calls = parts.filter((p) => p.toolRequest);
+    let media: Part[] | undefined;
+    let calls: Part[] | undefined;
     // Separate text parts (the caller's, Genkit's output instructions) keep a
     // boundary: a blank line in string content.
-    const text = parts.flatMap((p) => p.text ? [p.text] : []).join("\n\n");
-    if (media.length > 0) {
+    let text: string | undefined;
+    for (const p of parts) {
+      if (p.media) (media ??= []).push(p);
+      if (p.toolRequest) (calls ??= []).push(p);
+      if (p.text) text = text === undefined ? p.text : `${text}\n\n${p.text}`;
+    }
+    text ??= "";
+    if (media) {
       if (spec.vision === "none") {
         throw invalid(
           `${spec.id} does not take images, but the ${m.role} message has ${media.length} media part(s). ` +
@@ -164,10 +189,10 @@ export function toWireMessages(
         }
         out.push({ role, content });
       }
-      return;
+      continue;
     }
     const msg: WireMessage = { role, content: text };
-    if (calls.length > 0) {
+    if (calls) {
       msg.tool_calls = calls.map((p) => ({
         id: p.toolRequest!.ref ?? newCallId(),
         type: "function",
@@ -178,7 +203,7 @@ export function toWireMessages(
       }));
     }
     out.push(msg);
-  });
+  }
   return image === undefined ? { messages: out } : { messages: out, image };
 }
 

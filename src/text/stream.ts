@@ -71,16 +71,18 @@ export async function streamAnswer(
 
   const emit = (reasoningDelta: string, textDelta: string) => {
     if (cutter) textDelta = cutter.push(textDelta);
-    const content: Part[] = [];
-    if (reasoningDelta) {
-      reasoning += reasoningDelta;
-      content.push({ reasoning: reasoningDelta });
+    if (reasoningDelta) reasoning += reasoningDelta;
+    if (textDelta) text += textDelta;
+    // One chunk per delta, built whole: most carry text only.
+    if (!reasoningDelta) {
+      if (textDelta) sendChunk({ content: [{ text: textDelta }] });
+    } else {
+      sendChunk({
+        content: textDelta
+          ? [{ reasoning: reasoningDelta }, { text: textDelta }]
+          : [{ reasoning: reasoningDelta }],
+      });
     }
-    if (textDelta) {
-      text += textDelta;
-      content.push({ text: textDelta });
-    }
-    if (content.length > 0) sendChunk({ content });
   };
   const addText = (delta: string) => {
     if (!splitter) return emit("", delta);
