@@ -2,9 +2,9 @@
  * What profiling found behind each target when it is missed: CPU profiles
  * (`deno run --cpu-prof`) of each scenario's clients, self time summed by
  * package and by function, and A/B runs. Shown in BENCHMARKS.md under a
- * missed target only. The profiles were taken on the shared two-core machine
- * under load (load average 3-4): their absolute times are inflated, their
- * proportions are what matters.
+ * missed target only. Most profiles were taken on the shared two-core machine
+ * under load: their absolute times are inflated, their proportions are what
+ * matters.
  *
  * @module
  */
@@ -12,50 +12,48 @@
 /** scenario -> findings, one Markdown list item each. */
 export const FINDINGS: Record<string, string[]> = {
   "generate": [
-    "- **The plugin's margin over `genkit-raw` is small and mostly not its JavaScript.** In " +
-    "alternating standalone runs (3,000 calls each, machine under load) `genkit-raw` took " +
-    "1,136-1,161 µs and the plugin 1,167-1,227 µs a call: 30-65 µs more (3-6 %). A CPU " +
-    "profile of 5,050 calls of each splits the difference: the plugin's own JavaScript about " +
-    "50 µs a call in self time (reading the answer's envelope and `JSON.parse` 10 µs, the " +
-    "model runner 4 µs, the request body, URL and headers 3 µs, messages 3 µs, config " +
-    "checks 4 µs, the deadline watchdog 3 µs); `fetch` with an `AbortSignal` about 20 µs " +
-    "more than raw-fetch's plain `fetch` (`op_fetch_send` 106 vs 51 ms, `Request` and " +
-    "`Headers` 110 vs 62 ms over the run); Genkit's own work on the plugin's larger response " +
-    "(usage, finish message, custom field written into two trace spans) 30 µs; garbage " +
-    "collection 22 µs. The abort signal and the watchdog are what cancellation and `timeoutMs` " +
-    "cost; the rest is Genkit's.",
+    "- **What was cut this round** (CPU profiles of 5,000 calls, A/B against the same " +
+    "driver): the deadline watchdog no longer sets and clears an interval per call (it stays " +
+    "up, unref'd, while calls follow each other: 20-30 µs a call), the request ids are " +
+    "written into the call's record instead of a copied object, messages are translated " +
+    "without a closure per part, the model's refusal notes are made once, and the binding " +
+    "answer class is not made at import. The own cost over `genkit-raw` went from 112 to 74 " +
+    "µs a call.",
+    "- **`fetch` with an `AbortSignal` is 22 µs of the rest** (A/B in one process, 2,000 " +
+    "alternating calls: the plugin 682 µs, the plugin with the signal taken off its `fetch` " +
+    "660 µs, `genkit-raw` 618 µs): Deno's `Request` makes a signal that follows the given " +
+    "one. The signal is what ends a request on `timeoutMs` or when the caller cancels it, " +
+    "and there is no other way to stop an HTTP request in flight, so it stays.",
+    "- **Genkit's validation of the model's config schema** costs 6 µs (the same A/B with " +
+    "`genkit-raw` given the plugin's `TextConfigSchema`: 624 vs 618 µs). The plugin's own " +
+    "JavaScript, with `fetch` replaced by an in-process answer, is 15-20 µs a call over " +
+    "`genkit-raw`'s runner: reading the answer's envelope 8 µs, the config check 4 µs, the " +
+    "request body 3 µs, the deadline 2-4 µs. The remainder is Genkit's work on the plugin's " +
+    "richer answer (usage, `custom.cfRay`) and garbage collection.",
     "- The peers' own costs are computed the same way over their raw floors; a figure within " +
-    "tens of µs is inside the run-to-run spread on a shared machine.",
+    "tens of µs is inside the run-to-run spread on a shared machine: the same build measured " +
+    "1.04x to 1.10x `genkit-raw` in the A/B driver, 1.17x in this run.",
   ],
   "generate-c64": [
-    "- **The client's CPU is the limit**: with 64 in flight each figure is the client's CPU " +
-    "per request, so the plugin pays what `generate` lists (without the watchdog's churn: " +
-    "with requests in flight its interval stays up).",
+    "- **The requests/s target is met; the own-cost comparison is noise.** With 64 in flight " +
+    "each figure is the client's CPU per request. The plugin's own cost is 6 µs a request " +
+    "over `genkit-raw`; workers-ai-provider's and langchain's come out negative (their " +
+    "clients measured faster than their own raw floors), which only says that the spread of " +
+    "9 trials is wider than what each client adds: no positive figure can be below them.",
   ],
   "stream": [
-    "- **A 2,000-event stream's total is noise-dominated on a shared machine.** Identical " +
-    "standalone runs of 40 streams measured `genkit-raw` at 48 and 74 ms and the plugin at 88 " +
-    "and 106 ms; under the profiler, the plugin 56 ms and `genkit-raw` 84 ms. The profile of " +
-    "60 streams puts the plugin's own per-event work at about 2 µs an event (its SSE reader " +
-    "`#event` 244 ms, `emit` 90 ms, `sseBatches` 81 ms, re-arming the stall timer 33 ms, " +
-    "over 120,000 events), against raw-fetch's `TextDecoderStream` + `eventsource-parser` " +
-    "loop, whose web-streams overhead is larger (`06_streams.js` 4.7 s vs 3.6 s of self time).",
+    "- The SSE reader decodes with a streaming `TextDecoder` on each read (one stream stage " +
+    "less than a piped `TextDecoderStream`: about 1.2 µs an event on a 2,000-event stream) " +
+    "and builds each chunk in one step. A 2,000-event stream's total is noise-dominated on a " +
+    "shared machine (identical runs of `genkit-raw` measured 48 and 74 ms).",
     "- The first chunk: with the emulator pacing tokens, the plugin's time to the first " +
     "chunk is the model's first-token delay plus one request's set-up; the same as " +
     "`genkit-raw`'s within a millisecond when the machine is quiet.",
   ],
   "image": [
-    "- **The emulator's own work is most of every call** (about 0.9 s of a 1 s call under " +
-    "load: it decodes the 5.6 MB `image_b64` with `atob`, judges the body against the " +
-    "published schema and draws the 1182 × 1182 answer), and every client waits for it " +
-    "alike: the times differ by less than the run-to-run spread.",
-    "- **The plugin's own work** (CPU profile of 9 calls): decoding the prompt's data URL " +
-    "(`fromBase64`, 8 ms a call), encoding the answer's data URL (as raw-fetch does), and two " +
-    "wastes, now fixed in `src/`: it encoded the decoded source again for `image_b64` (12 ms " +
-    "a call and a second 5.6 MB string: the data URL's own base64 is now sent when it is " +
-    "canonical, see `MediaBytes.base64`), and it ran a regular expression over the whole data " +
-    "URL to read its media type (2 ms a call for 5.6 MB: `declaredType` now reads the header " +
-    "only).",
+    "- **The emulator's own work is most of every call** (it decodes the 5.6 MB " +
+    "`image_b64`, judges the body against the published schema and draws the 1182 × 1182 " +
+    "answer), and every client waits for it alike.",
     "- **Memory**: Genkit alone (`genkit-raw`) peaks about 200 MB above raw-fetch: it writes " +
     "the request and the response, data URLs included, into its trace spans with " +
     "`JSON.stringify` (three strings of at least the payload per call) and collects them " +
@@ -63,47 +61,50 @@ export const FINDINGS: Record<string, string[]> = {
   ],
   "transcribe": [
     "- **Genkit's own cost is most of the call.** The file travels as a 33 MB data URL; " +
-    "Genkit writes it into its trace spans with `JSON.stringify` three times a call, for the " +
-    "plugin's model and for `genkit-raw`'s alike (counted: three strings over 1 MB per call " +
-    "each), about 3.5 s and 2.9 s of self time in `metadataToAttributes` over 7 calls of " +
-    "each under load.",
-    "- **The plugin's own work**: decoding the data URL (`fromBase64`, 60-80 ms a call for " +
-    "33 MB, as `genkit-raw`'s runner does) and, until fixed now, a regular expression over " +
-    "the whole data URL to read its media type (`declaredType`, 19 ms a call: it now reads " +
-    "the header only). The bytes sent are the file's (`bytes_sent`).",
+    "Genkit writes it into its trace spans with `JSON.stringify` three times a call " +
+    "(`metadataToAttributes`), for the plugin's model and for `genkit-raw`'s alike, and " +
+    "keeps about 95 MB of heap per call.",
+    "- **Inside the runner both do the same work**: one `fromBase64` of the data URL and " +
+    "one `fetch` of the bytes. Decoding takes 3-5 ms when freed memory is reused and 70-100 " +
+    "ms when the 25 MB buffer lands on new pages (about 11 µs a page on this machine), which " +
+    "is what makes single runs of either client differ by tens of ms.",
     "- `cloudflare-ai` needs `mediaDownloads: { maxBytes }` raised for a 25 MB file: the " +
     "plugin caps every media part of a prompt at 10 MiB by default, inline data included.",
   ],
   "worker-bundle": [
-    "- **Size: the plugin bundles all of itself.** The example Worker's source map holds 96 " +
-    "of the plugin's files, 797 KiB of source, whatever the Worker calls: `cloudflareAI()` " +
-    "registers every family, so nothing is tree-shaken. The largest is " +
-    "`src/definitions/facts.ts` (199 KiB: the published definition facts of every model), " +
-    "then the text family (75 KiB), the client (59), Vectorize (53), image (39), batch (38), " +
-    "transcription (31), CLEF (29) and downloads (26). Loading families and the definitions " +
-    "table on demand (a dynamic `import()` per family, which wrangler keeps in the bundle " +
-    "but does not evaluate at start) is the way under 60 KB; it restructures `src/` and is " +
-    "left to the module's owners.",
-    "- **Start**: most of a start is workerd's and Genkit's (a trivial Worker starts in " +
-    "0.25-0.5 s in Miniflare, the Genkit-only bundle in 1.2-2 s on this machine). The " +
-    "plugin's Worker added about 200-240 ms a start in paired rounds. Imported by Deno " +
-    "instead (six alternating imports of each bundle), the same two bundles take 476 and " +
-    "432 ms (medians): 45 ms added, of which the plugin's own top-level code is about 20 ms " +
-    "in a CPU profile (the definitions table, option schemas and catalogs built at import); " +
-    "the rest is parsing and compiling its 535 KiB of bundled JavaScript; workerd's start " +
-    "grows with it by more than Deno's import does. A smaller bundle (above) is what would " +
-    "shorten the start.",
+    "- **Size: the plugin bundles all of itself.** Built on its own (esbuild, `genkit` " +
+    "external, minified) the module is 312 KB, 70 KB gzip: `cloudflareAI()` serves every " +
+    "task family (any model id resolves at run time), so a Worker carries all of them " +
+    "whatever it calls. By directory, minified: the definitions table 129 KB (7 KB gzip: " +
+    "the published facts of 111 models compress well), text 24 KB, the client 19, " +
+    "Vectorize 15, batch 13, image 11, transcription 9, Clef 9, downloads 9, embeddings " +
+    "7, AI Search 5, Markdown 5. 60 KB would take a build that leaves out the families a " +
+    "Worker does not use (an entry point per family, or families passed to the plugin), an " +
+    "API change not made here. Both Workers are now built with `minify = true` (a third of " +
+    "the size; unminified the plugin added 101 KiB gzip).",
+    "- **Start: it grows with the code's size.** workerd compiles the whole bundle when an " +
+    "isolate starts: Genkit's 1.6 MB take most of a second here, and the plugin's 320 KB " +
+    "add about 130 ms, in line with their size. The plugin's own top-level code is about 20 " +
+    "ms of that (Deno's CPU profile of the import: option schemas built from the published " +
+    "definitions, the definitions table, the catalogs). Unminified the plugin added 178 ms.",
   ],
   "cold-start": [
-    "- **The module's import grew with the families added this round.** It now loads 102 " +
-    "local modules, 861 KB of source (against 65 files and 400 KB when the target was last " +
-    "met). A CPU profile of the import puts its top-level JavaScript at about 20 ms under " +
-    "load (the definitions table `src/definitions/facts.ts`, option schemas built at import: " +
-    "`options.ts` `settingsFrom`, the catalogs' `rangesOf`, `wire_options.ts` " +
-    "`optionSchema`, `text/derive.ts`); the rest is loading and compiling the modules. " +
-    "Lazy loading of the families (a dynamic `import()` when a family's model is first " +
-    "resolved) would take most of it off the start; it restructures `src/` and is left to " +
-    "the module's owners.",
+    "- **Where the time goes**: the import loads 97 local modules (830 KB of source). A CPU " +
+    "profile puts the plugin's own top-level JavaScript at about 20 ms (the config schemas " +
+    "every family exports, built from the published definitions: `wire_options.ts` 6 ms; " +
+    "the definitions table 2.7 ms; the catalogs; creating the plugin 4 ms); the rest is " +
+    "loading and compiling the modules: a single-file bundle of the same code (esbuild, " +
+    "`genkit` external) imports about 30 ms sooner than the 97 files.",
+    "- **Loading families with `import()` makes Deno's start slower, not faster** " +
+    "(measured): with the family runners, the batch queue and the retrieval actions behind " +
+    "dynamic imports (81 modules loaded at start instead of 97), the cold start grew by " +
+    "about 100 ms. Deno prepares every statically analyzable dynamic import of the program's " +
+    "graph at start-up, in rounds that each resolve the npm packages again under a lock on " +
+    "`node_modules` (20 such rounds against 1, in its debug log). The change was not kept.",
+    "- What would meet the target: fewer modules (a single-file build for Deno) and config " +
+    "schemas made on first use; the exported `*ConfigSchema` values make the second an API " +
+    "change. The binding answer class is no longer made at import (a `Response` subclass " +
+    "at module scope loaded Deno's fetch code: 4 ms).",
   ],
   "embed-batch": [
     "- Poll answers carry whole submissions (100 items of 100 vectors, about 150 MB of JSON " +
@@ -115,29 +116,16 @@ export const FINDINGS: Record<string, string[]> = {
     "Genkit checks the whole output (10,000 vectors of 768 numbers) against the embedder's " +
     "schema before `embedMany` returns; `genkit-floor` (no network at all) spends 0.35-0.45 s " +
     "on that and on its bookkeeping. The plugin's batches run as raw-fetch's do (4 in flight, " +
-    "the same requests), so its margin over raw-fetch is mostly that step, which the plugin " +
-    "cannot skip. In quiet runs it has been 1.04x raw-fetch; under load it lands either side " +
-    "of the 1.10x line.",
+    "the same requests), so its margin over raw-fetch is mostly that step.",
   ],
   "embed-ratelimited": [
-    "- **The pause runs from the refusal, not from the window.** A window opens with its " +
-    "first request; at 4 in flight its 40 requests take a few hundred ms (more on a loaded " +
-    "machine), the next one is refused with `Retry-After: 1` (whole seconds) and the plugin " +
-    "pauses every batch for 1 s from then. The next window opens when the pause ends, so each " +
-    "window costs 1 s plus the time its budget took to spend: about 4 × (1 s + fill) + fill " +
-    "for 5 windows, against the floor's 4 s + one service time. Peers that retry each refused " +
-    "request after its `Retry-After` lose the same fill time per window.",
-    "- **The concurrency halves on every rate-limit event** and grows back by about one per " +
-    "round of successes, so after each pause the next window's budget is spent more slowly, " +
-    "which lengthens the fill time. With a fixed window the budget is whole again after the " +
-    "pause, so the halving costs time and saves no refusal.",
-    "- **Measured with patched copies of the plugin** (fresh emulator and warm-up as here, " +
-    "two runs each, on a quiet machine): as it is, 6.40-6.45 s (1.6x the floor); without the " +
-    "halving, 6.42-6.69 s; resuming at the window's estimated end (when the first request " +
-    "after the previous pause was sent, plus `Retry-After`, plus 50 ms) instead of " +
-    "`Retry-After` after the refusal, 4.71-4.75 s; that and no halving, 4.74-4.79 s; the " +
-    "same with a 10 ms margin, 4.55-4.60 s (1.13-1.14x, inside the target). Every variant " +
-    "sent 206-213 requests (at most 1.07x the minimum). What remains is the last window's " +
-    "fill at 4 in flight (about 0.3 s) and the margins.",
+    "- **Where a refused round resumes**: the pacer bounds the window's start by the round's " +
+    "first request (sent) and first answer (received), takes the window's length in whole " +
+    "seconds from the refusal's `Retry-After`, and resumes at the first answer plus that " +
+    "length, never after the `Retry-After` itself: each window boundary costs about one " +
+    "request's latency (42-58 ms in a probe's timeline) and no second round of refusals.",
+    "- **What remains over the floor**: the first request's start (about 60 ms), one " +
+    "request's latency per window boundary, and the last window's 40 requests at 4 in " +
+    "flight with Genkit's processing of the 20,000 vectors after the last answer.",
   ],
 };

@@ -173,7 +173,8 @@ const SCENARIOS: Record<string, ScenarioDoc> = {
       "The example Worker (`examples/worker`: Genkit, this plugin and its routes, as " +
       "`cloudflare-ai`) and a Genkit-only Worker (`bench/worker_bundle`: the same set-up without " +
       "the plugin, as `genkit-only`), each built with the pinned wrangler " +
-      "(`wrangler deploy --dry-run --outdir`, tests/workers/package.json). `gzip_kb` and " +
+      "(`wrangler deploy --dry-run --outdir`, tests/workers/package.json), both with " +
+      "`minify = true` in their wrangler.toml. `gzip_kb` and " +
       "`upload_kb`: the upload's size as wrangler reports it (KiB). `startup_ms`: from a new " +
       "Miniflare (workerd) with the bundle to the answer of its first request (`GET /`, which " +
       "neither Worker's app serves: the global scope evaluated, no Genkit app made), median " +
