@@ -86,7 +86,7 @@ export const FULL: Settings = {
   embedWarmupTexts: 1000,
   embedRounds: 5,
   limitedTexts: 20_000,
-  limitedRounds: 1,
+  limitedRounds: 3,
   coldWarmup: 2,
   coldRounds: 21,
   imageRounds: 9,
