@@ -32,16 +32,16 @@ export const FINDINGS: Record<string, string[]> = {
     "richer answer (usage, `custom.cfRay`) and garbage collection.",
     "- The peers' own costs are computed the same way over their raw floors; a figure within " +
     "tens of µs is inside the run-to-run spread on a shared machine: the same build measured " +
-    "1.04x to 1.10x `genkit-raw` in the A/B driver, 1.16-1.17x in three full runs of the " +
+    "1.04x to 1.10x `genkit-raw` in the A/B driver, 1.16-1.19x in five full runs of the " +
     "suite.",
   ],
   "generate-c64": [
     "- **The requests/s target is met; the own-cost comparison is within noise.** With 64 in " +
-    "flight each figure is the client's CPU per request. Over three full runs of the suite " +
-    "the plugin's own cost was 6, 13 and 8 µs a request over `genkit-raw`, " +
-    "workers-ai-provider's -12, -20 and 3 µs over `ai-sdk-raw` and langchain's -16, 5 and 3 " +
-    "µs over `langchain-raw`: the spread of 9 trials is wider than what each client adds " +
-    "(a negative figure is a client measured faster than its own floor).",
+    "flight each figure is the client's CPU per request. Over four full runs of the suite " +
+    "the plugin's own cost was 6 to 13 µs a request over `genkit-raw`, " +
+    "workers-ai-provider's -20 to 20 µs over `ai-sdk-raw` and langchain's -16 to 5 µs over " +
+    "`langchain-raw`: the spread of 9 trials is wider than what each client adds (a " +
+    "negative figure is a client measured faster than its own floor).",
   ],
   "stream": [
     "- The SSE reader decodes with a streaming `TextDecoder` on each read (one stream stage " +
@@ -59,11 +59,13 @@ export const FINDINGS: Record<string, string[]> = {
     "- **Memory**: Genkit alone (`genkit-raw`) peaks about 200 MB above raw-fetch: it writes " +
     "the request and the response, data URLs included, into its trace spans with " +
     "`JSON.stringify` (three strings of at least the payload per call) and collects them " +
-    "later, when its garbage collector runs. So each process's high-water mark depends on " +
-    "when that happens: over three full runs of the suite `genkit-raw` peaked at 546, 543 " +
-    "and 499 MB and the plugin at 527, 528 and 526 MB (19 and 15 MB below `genkit-raw`, " +
-    "then 28 MB above it). The plugin holds no copy of the payload past the call: it sends " +
-    "the data URL's own base64 as `image_b64` and decodes the answer once.",
+    "later, when its garbage collector runs, so each process's high-water mark depends on " +
+    "when that happens. Over five full runs of the suite this round `genkit-raw` peaked at " +
+    "499-546 MB and the plugin at 525-528 MB: 15-21 MB below `genkit-raw` in three runs, " +
+    "20-28 MB above it in the two where `genkit-raw`'s collector ran early. The plugin's " +
+    "high-water mark is steadier, and higher than `genkit-raw`'s best: it also decodes the " +
+    "4 MB source once to check it (magic numbers, size) although it sends the data URL's " +
+    "own base64; not profiled further.",
   ],
   "transcribe": [
     "- **Genkit's own cost is most of the call.** The file travels as a 33 MB data URL; " +
@@ -90,7 +92,7 @@ export const FINDINGS: Record<string, string[]> = {
     "the size; unminified the plugin added 101 KiB gzip).",
     "- **Start: it grows with the code's size.** workerd compiles the whole bundle when an " +
     "isolate starts: Genkit's 1.6 MB take most of a second here, and the plugin's 320 KB " +
-    "add about 130 ms, in line with their size. The plugin's own top-level code is about 20 " +
+    "add 130-170 ms (four runs), in line with their size. The plugin's own top-level code is about 20 " +
     "ms of that (Deno's CPU profile of the import: option schemas built from the published " +
     "definitions, the definitions table, the catalogs). Unminified the plugin added 178 ms.",
   ],
@@ -122,9 +124,9 @@ export const FINDINGS: Record<string, string[]> = {
     "Genkit checks the whole output (10,000 vectors of 768 numbers) against the embedder's " +
     "schema before `embedMany` returns; `genkit-floor` (no network at all) spends 0.35-0.45 s " +
     "on that and on its bookkeeping. The plugin's batches run as raw-fetch's do (4 in flight, " +
-    "the same requests), so its margin over raw-fetch is mostly that step. Three full runs " +
-    "of the suite this round measured 1.05x, 1.17x and 0.98x raw-fetch: the spread of 5 " +
-    "runs on a shared machine is wider than the margin.",
+    "the same requests), so its margin over raw-fetch is mostly that step. Full runs of the " +
+    "suite this round measured 0.98x to 1.17x raw-fetch: the spread of 5 runs on a shared " +
+    "machine is wider than the margin.",
   ],
   "embed-ratelimited": [
     "- **Where a refused round resumes**: the pacer bounds the window's start by the round's " +
@@ -136,8 +138,7 @@ export const FINDINGS: Record<string, string[]> = {
     "CPU, but after the last answer Genkit checks and records the 20,000 vectors before " +
     "`embedMany` returns (`genkit-floor`, an in-process embedder with no network at all, " +
     "takes about 0.8 s for 10,000 texts in `embed-10k`). The rest is the first request's " +
-    "start (about 60 ms) and one request's latency per window boundary (4 of them). Three " +
-    "runs of the plugin in one suite run measured 4.88, 4.90 and 4.93 s; another suite " +
-    "run, 4.80 s (1.14x, met).",
+    "start (about 60 ms) and one request's latency per window boundary (4 of them). The " +
+    "plugin's runs this round measured 4.80 to 5.00 s (1.14x to 1.19x of the floor).",
   ],
 };
