@@ -14,9 +14,9 @@
  */
 import type { Log, ScenarioResult } from "./scenarios.ts";
 import { median, round } from "./stats.ts";
+import { installTooling, toolEnv, TOOLING_DIR as TOOLING } from "../tests/workers/tooling.ts";
 
 const ROOT = new URL("../", import.meta.url);
-const TOOLING = new URL("tests/workers/", ROOT).pathname;
 
 /** The Workers built, with their wrangler.toml. */
 export const WORKERS = {
@@ -25,40 +25,6 @@ export const WORKERS = {
 } as const;
 
 const decoder = new TextDecoder();
-
-/** Environment of the Node tools: no metrics, no banner, logs kept in `tmp`. */
-function toolEnv(tmp: string): Record<string, string> {
-  return {
-    WRANGLER_SEND_METRICS: "false",
-    WRANGLER_HIDE_BANNER: "true",
-    WRANGLER_LOG_PATH: `${tmp}/logs`,
-    NO_COLOR: "1",
-  };
-}
-
-/** Runs `npm ci` in tests/workers unless the pinned packages are installed. */
-async function installTooling(log: Log): Promise<void> {
-  const manifest = JSON.parse(await Deno.readTextFile(`${TOOLING}package.json`));
-  const pinned = Object.entries(manifest.devDependencies as Record<string, string>);
-  const ok = await Promise.all(pinned.map(async ([name, version]) => {
-    try {
-      const pkg = await Deno.readTextFile(`${TOOLING}node_modules/${name}/package.json`);
-      return JSON.parse(pkg).version === version;
-    } catch {
-      return false;
-    }
-  }));
-  if (ok.every(Boolean)) return;
-  log(`  npm ci in tests/workers (${pinned.map(([n, v]) => `${n}@${v}`).join(", ")})`);
-  const npm = await new Deno.Command("npm", {
-    args: ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-    cwd: TOOLING,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!npm.success) throw new Error(`npm ci failed: ${decoder.decode(npm.stderr).slice(0, 400)}`);
-}
 
 /** Builds one Worker; its bundle's path and wrangler's upload sizes (KiB). */
 async function build(
@@ -106,7 +72,7 @@ export async function workerBundleScenario(
   log: Log,
   skipped: Record<string, string>,
 ): Promise<ScenarioResult> {
-  await installTooling(log);
+  await installTooling((line) => log(`  ${line} in tests/workers`));
   const tmp = await Deno.makeTempDir({ prefix: "bench-worker-bundle-" });
   const out: ScenarioResult = {};
   try {

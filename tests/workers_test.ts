@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../src/testing/mod.ts";
 import { eventually } from "./_setup.ts";
+import { installTooling, toolEnv } from "./workers/tooling.ts";
 
 /**
  * The example worker (examples/worker) built with wrangler as for a deploy,
@@ -15,48 +16,6 @@ const LLAMA = "@cf/meta/llama-3.1-8b-instruct-fast";
 const workers = new URL("./workers/", import.meta.url).pathname;
 const example = new URL("../examples/worker/", import.meta.url).pathname;
 const decoder = new TextDecoder();
-
-/** Runs `npm ci` in tests/workers unless the pinned packages are installed already. */
-async function installTooling(): Promise<void> {
-  const manifest = JSON.parse(await Deno.readTextFile(`${workers}package.json`));
-  const pinned = Object.entries(manifest.devDependencies as Record<string, string>);
-  const installed = await Promise.all(pinned.map(async ([name, version]) => {
-    try {
-      const pkg = await Deno.readTextFile(`${workers}node_modules/${name}/package.json`);
-      return JSON.parse(pkg).version === version;
-    } catch {
-      return false;
-    }
-  }));
-  if (installed.every(Boolean)) return;
-  console.log(
-    `tests/workers: npm ci (${pinned.map(([n, v]) => `${n}@${v}`).join(", ")}), once...`,
-  );
-  const started = Date.now();
-  const npm = await new Deno.Command("npm", {
-    args: ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-    cwd: workers,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(
-    npm.code,
-    0,
-    `npm ci failed:\n${decoder.decode(npm.stdout)}${decoder.decode(npm.stderr)}`,
-  );
-  console.log(`tests/workers: installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-/** Environment of the Node tools: no metrics, no update check, logs kept in `tmp`. */
-function toolEnv(tmp: string): Record<string, string> {
-  return {
-    WRANGLER_SEND_METRICS: "false",
-    WRANGLER_HIDE_BANNER: "true",
-    WRANGLER_LOG_PATH: `${tmp}/logs`,
-    NO_COLOR: "1",
-  };
-}
 
 /** Bundles the example worker the way `wrangler deploy` does, into `outdir`. */
 async function build(tmp: string, outdir: string): Promise<string> {
@@ -171,7 +130,10 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
 }, async (t) => {
-  await installTooling();
+  const started = Date.now();
+  await installTooling((line) => console.log(`tests/workers: ${line}, once...`));
+  const took = (Date.now() - started) / 1000;
+  if (took > 1) console.log(`tests/workers: tooling ready in ${took.toFixed(1)} s`);
   const tmp = await Deno.makeTempDir({ prefix: "workers-test-" });
   // Stream events 40 ms apart, so that a stream held back anywhere on the way shows.
   const emu = await startEmulator({ streamEventDelayMs: 40 });

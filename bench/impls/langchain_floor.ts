@@ -13,16 +13,7 @@ import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk } from "@langchain/core/outputs";
 import { type Impl, replyTokens } from "../common.ts";
-import { langchainText } from "./langchain_text.ts";
-
-/** The text of the last human message. */
-function lastUserText(messages: BaseMessage[]): string {
-  let last = "";
-  for (const m of messages) {
-    if (m._getType() === "human" && typeof m.content === "string") last = m.content;
-  }
-  return last;
-}
+import { langchainText, lastUserText } from "./langchain_text.ts";
 
 class EchoChatModel extends SimpleChatModel {
   /** The reply's length cap, like the API's `max_tokens` (256 unless the caller sets it). */

@@ -14,17 +14,8 @@ import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk } from "@langchain/core/outputs";
 import type { Endpoint, Impl } from "../common.ts";
-import { langchainText } from "./langchain_text.ts";
+import { langchainText, lastUserText } from "./langchain_text.ts";
 import { type RawText, rawText } from "./raw_text.ts";
-
-/** The text of the last human message. */
-function lastUserText(messages: BaseMessage[]): string {
-  let last = "";
-  for (const m of messages) {
-    if (m._getType() === "human" && typeof m.content === "string") last = m.content;
-  }
-  return last;
-}
 
 class RawChatModel extends SimpleChatModel {
   /** The stream's `max_tokens` (the API's default of 256 unless the caller sets it). */

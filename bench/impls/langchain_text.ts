@@ -6,7 +6,7 @@
  * @module
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { HumanMessage } from "@langchain/core/messages";
+import { type BaseMessage, HumanMessage } from "@langchain/core/messages";
 import type { Impl } from "../common.ts";
 
 /** Runs `run` with the model set to answer at most `maxTokens` tokens. */
@@ -37,4 +37,13 @@ export function langchainText(
       });
     },
   };
+}
+
+/** The text of the last human message. */
+export function lastUserText(messages: BaseMessage[]): string {
+  let last = "";
+  for (const m of messages) {
+    if (m._getType() === "human" && typeof m.content === "string") last = m.content;
+  }
+  return last;
 }

@@ -132,9 +132,11 @@ export interface BatchProgress {
  *
  * @example
  * ```ts
+ * import { writeFile } from "node:fs/promises";
  * import type { BatchState } from "@x/cloudflare-ai";
  *
- * const save = (state: BatchState) => Deno.writeTextFile("batch.json", JSON.stringify(state));
+ * // Any store will do (a file, KV, a database row): the state is plain JSON.
+ * const save = (state: BatchState) => writeFile("batch.json", JSON.stringify(state));
  * ```
  */
 export interface BatchState {

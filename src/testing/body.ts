@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TaskBody } from "./tasks.ts";
+import type { TaskBody } from "./task_contract.ts";
 import type { RecordedFile, RecordedFormField, RecordedRequest } from "./types.ts";
 
 /** A request body as read: what tasks get, and what is recorded of it. */

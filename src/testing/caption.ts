@@ -13,7 +13,7 @@ import { CAPTION_MODELS, type CaptionModelSpec, knownCaptioner } from "../captio
 import { badInput, noSuchModel } from "./errors.ts";
 import { base64Bytes, byteArray, type ImageFacts, imageFacts } from "./media_input.ts";
 import { modelObject, type SearchTask } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { countWords, isObject, prng, tokenize, typeName } from "./util.ts";
 import { jsonInput, refuseExtraKeys } from "./validate.ts";
 

@@ -12,7 +12,7 @@ import { CLASSIFICATION_MODELS, knownClassifier } from "../classify/catalog.ts";
 import { badInput, noSuchModel } from "./errors.ts";
 import { imageFacts, rawOrArrayImage } from "./media_input.ts";
 import { modelObject, type SearchTask } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { hash32, isObject, typeName, wordsOf } from "./util.ts";
 import { jsonInput, refuseExtraKeys } from "./validate.ts";
 

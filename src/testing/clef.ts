@@ -15,7 +15,7 @@ import { publishedModel } from "../definitions/mod.ts";
 import { PUBLISHED_SCHEMAS } from "../definitions/schemas.ts";
 import { badInput, noSuchModel } from "./errors.ts";
 import { modelObject } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { hash32, isObject, prng, wordsOf } from "./util.ts";
 import { jsonInput } from "./validate.ts";
 

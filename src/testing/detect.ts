@@ -7,11 +7,11 @@
  * @module
  */
 
-import { DETECTION_MODELS, knownDetector } from "../detect/catalog.ts";
 import { noSuchModel } from "./errors.ts";
 import { imageFacts, rawOrArrayImage } from "./media_input.ts";
-import { modelObject, type SearchTask } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import { modelObject, publishedAs, publishedIdsOf, type SearchTask } from "./model_object.ts";
+import { publishedModel } from "../definitions/mod.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { prng } from "./util.ts";
 
 const SEARCH_TASK: SearchTask = {
@@ -48,18 +48,18 @@ function detections(image: Uint8Array): unknown {
 /** The object-detection task. */
 export const detectTask: EmulatorTask = {
   name: "detect",
-  handles: (model, op) => op === "run" && knownDetector(model) !== undefined,
+  handles: (model, op) => op === "run" && publishedAs(model, SEARCH_TASK),
   answer(ctx: TaskContext): TaskAnswer {
-    if (!knownDetector(ctx.model)) throw noSuchModel(ctx.model);
+    if (!publishedAs(ctx.model, SEARCH_TASK)) throw noSuchModel(ctx.model);
     return { result: detections(rawOrArrayImage(ctx.body)) };
   },
   models: () =>
-    DETECTION_MODELS.map((m) =>
+    publishedIdsOf(SEARCH_TASK).map((id) =>
       modelObject(
-        m.id,
+        id,
         SEARCH_TASK,
         "A detection transformer trained end to end on COCO 2017.",
-        m.beta ? [["beta", "true"]] : [],
+        publishedModel(id)?.beta ? [["beta", "true"]] : [],
       )
     ),
 };

@@ -12,7 +12,7 @@ import { PUBLISHED_SCHEMAS } from "../definitions/schemas.ts";
 import { badInput, noSuchModel } from "./errors.ts";
 import { modelObject, type SearchTask } from "./model_object.ts";
 import { embed, rank } from "./scoring.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { countWords, isObject } from "./util.ts";
 import { contextTexts, jsonInput, refuseExtraKeys, stringList } from "./validate.ts";
 

@@ -21,7 +21,8 @@ import { errorResponse, Exchange, gone, jsonResponse, plainJson, taskResponse } 
 import { isQueueRequest, queueAnswer } from "./queue.ts";
 import { searchModels } from "./search.ts";
 import type { EmulatorState } from "./state.ts";
-import { type ModelOp, type TaskBody, taskFor } from "./tasks.ts";
+import type { ModelOp, TaskBody } from "./task_contract.ts";
+import { taskFor } from "./tasks.ts";
 import type { EmulatorRoute, Fault, RecordedRequest } from "./types.ts";
 import { isObject, untilAborted, wait } from "./util.ts";
 import { isServicePath, serviceAnswer } from "./vectorize_services.ts";

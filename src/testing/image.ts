@@ -24,7 +24,7 @@ import { encodeJpeg } from "./jpeg.ts";
 import { type ImageAsk, parseImageRequest } from "./image_request.ts";
 import { modelObject, type SearchTask } from "./model_object.ts";
 import { encodePng } from "./png.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { hash32, hex8, prng } from "./util.ts";
 
 const SEARCH_TASK: SearchTask = {

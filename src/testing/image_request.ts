@@ -12,7 +12,7 @@
 import type { ImageModelSpec } from "../image/catalog.ts";
 import { sniffImageType } from "../media.ts";
 import { ApiError, badInput } from "./errors.ts";
-import type { TaskBody } from "./tasks.ts";
+import type { TaskBody } from "./task_contract.ts";
 import { isObject, typeName } from "./util.ts";
 
 /** An input the answer depends on: its field and what identifies its bytes. */

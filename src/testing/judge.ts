@@ -24,7 +24,7 @@ import { PUBLISHED_SCHEMAS } from "../definitions/schemas.ts";
 import { check } from "./judge_check.ts";
 import { EXTRA_PROPERTIES, FORM_SCHEMAS, OWN_INPUT_SCHEMAS } from "./judge_tables.ts";
 import { formFields, judgedValue, propertySchemas, scalar } from "./judge_values.ts";
-import type { TaskBody } from "./tasks.ts";
+import type { TaskBody } from "./task_contract.ts";
 import { isObject } from "./util.ts";
 
 /** Whether the emulator judges `/ai/run` requests by the published schemas. */

@@ -12,7 +12,7 @@
  */
 
 import { badInput } from "./errors.ts";
-import type { TaskBody } from "./tasks.ts";
+import type { TaskBody } from "./task_contract.ts";
 import { isObject } from "./util.ts";
 
 /**

@@ -8,7 +8,7 @@
  */
 
 import { ApiError } from "./errors.ts";
-import type { TaskBody } from "./tasks.ts";
+import type { TaskBody } from "./task_contract.ts";
 import { isObject, uuidOf, wordsOf } from "./util.ts";
 
 /** The formats the emulator converts, as `/tomarkdown/supported` lists them. */

@@ -9,7 +9,7 @@
  */
 
 import { badInput } from "./errors.ts";
-import type { TaskBody } from "./tasks.ts";
+import type { TaskBody } from "./task_contract.ts";
 import { hash32, isObject, typeName } from "./util.ts";
 import { refuseExtraKeys } from "./validate.ts";
 

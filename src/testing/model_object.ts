@@ -5,6 +5,7 @@
  * @module
  */
 
+import { PUBLISHED_MODEL_IDS, publishedModel } from "../definitions/mod.ts";
 import { hash32, uuidOf } from "./util.ts";
 
 /** A model object as the search endpoint returns it. */
@@ -33,6 +34,19 @@ export interface SearchTask {
   name: string;
   /** Task description. */
   description: string;
+}
+
+/**
+ * The ids Cloudflare's published definitions file under a task: the models
+ * the emulator serves for it, whatever the plugin's catalogs list.
+ */
+export function publishedIdsOf(task: SearchTask): readonly string[] {
+  return PUBLISHED_MODEL_IDS.filter((id) => publishedModel(id)?.task === task.name);
+}
+
+/** Whether Cloudflare's published definitions file `model` under a task. */
+export function publishedAs(model: string, task: SearchTask): boolean {
+  return publishedModel(model)?.task === task.name;
 }
 
 function createdAt(id: string): string {

@@ -11,7 +11,7 @@ import { knownReranker, RERANKER_MODELS, type RerankerSpec } from "../rerank/cat
 import { badInput, noSuchModel } from "./errors.ts";
 import { modelObject, type SearchTask } from "./model_object.ts";
 import { rank } from "./scoring.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { isObject } from "./util.ts";
 import { contextTexts, jsonInput } from "./validate.ts";
 

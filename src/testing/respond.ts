@@ -9,7 +9,7 @@
 
 import { type ApiError, errorEnvelope, successEnvelope } from "./errors.ts";
 import type { EmulatorState } from "./state.ts";
-import type { TaskAnswer } from "./tasks.ts";
+import type { TaskAnswer } from "./task_contract.ts";
 import type { RecordedRequest } from "./types.ts";
 import { tick, wait } from "./util.ts";
 

@@ -10,11 +10,11 @@
  * @module
  */
 
-import { knownSpeechModel, SPEECH_MODELS } from "../speech/catalog.ts";
+import { publishedModel } from "../definitions/mod.ts";
 import { aac, flac, mp3, oggOpus, sampleBytes, type SampleFormat, tone, wav } from "./audio.ts";
 import { badInput, noSuchModel } from "./errors.ts";
-import { modelObject, type SearchTask } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import { modelObject, publishedAs, publishedIdsOf, type SearchTask } from "./model_object.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { isObject, typeName } from "./util.ts";
 import { jsonInput, refuseExtraKeys } from "./validate.ts";
 
@@ -110,21 +110,24 @@ function auraAudio(body: Record<string, unknown>): Uint8Array {
 /** The text-to-speech task. */
 export const speechTask: EmulatorTask = {
   name: "speech",
-  handles: (model, op) => op === "run" && knownSpeechModel(model) !== undefined,
+  handles: (model, op) => op === "run" && publishedAs(model, SEARCH_TASK),
   answer(ctx: TaskContext): TaskAnswer {
-    const spec = knownSpeechModel(ctx.model);
-    if (!spec) throw noSuchModel(ctx.model);
+    const facts = publishedModel(ctx.model);
+    if (facts?.task !== SEARCH_TASK.name) throw noSuchModel(ctx.model);
     const body = jsonInput(ctx.body);
     if (!isObject(body)) {
       throw badInput(`Type mismatch of '/', '${typeName(body)}' not in 'object'`);
     }
-    if (!spec.deepgram) return { result: meloResult(body) };
+    // Deepgram's Aura models (published as partner models) answer audio bytes; MeloTTS answers JSON.
+    if (!facts.partner) return { result: meloResult(body) };
     return { bytes: auraAudio(body), contentType: "audio/mpeg" };
   },
   models: () =>
-    SPEECH_MODELS.map((m) =>
-      modelObject(m.id, SEARCH_TASK, `${m.label}: text-to-speech served by Workers AI.`, [
-        ...(m.deepgram ? [["partner", "true"], ["realtime", "true"]] as [string, string][] : []),
-      ])
-    ),
+    publishedIdsOf(SEARCH_TASK).map((id) => {
+      const facts = publishedModel(id);
+      return modelObject(id, SEARCH_TASK, `${id}: text-to-speech served by Workers AI.`, [
+        ...(facts?.partner ? [["partner", "true"]] as [string, string][] : []),
+        ...(facts?.realtime ? [["realtime", "true"]] as [string, string][] : []),
+      ]);
+    }),
 };

@@ -1,6 +1,6 @@
 /**
- * The contract every emulated task (text generation, embeddings, reranking,
- * ...) fulfils, and the one list of them the handler dispatches over.
+ * The one list of emulated tasks the handler dispatches over (their
+ * contract is task_contract.ts).
  *
  * Adding a task is one module exporting an {@linkcode EmulatorTask} and one
  * line in {@linkcode TASKS}: the handler, the model search and the recording
@@ -15,76 +15,14 @@ import { clefTask } from "./clef.ts";
 import { detectTask } from "./detect.ts";
 import { embedTask } from "./embed.ts";
 import { imageTask } from "./image.ts";
-import type { ModelObject } from "./model_object.ts";
 import { rerankTask } from "./rerank.ts";
 import { speechTask } from "./speech.ts";
-import type { EmulatorState } from "./state.ts";
 import { textTask } from "./text.ts";
 import { translateTask } from "./translate.ts";
 import { turnTask } from "./turn.ts";
 import { transcribeTask } from "./transcribe.ts";
 
-/**
- * The endpoint a model request came through: `/ai/run/{model}` (or its
- * gateway form), `/ai/v1/chat/completions` or `/ai/v1/embeddings`.
- */
-export type ModelOp = "run" | "chat-completions" | "embeddings";
-
-/**
- * A request body as a task receives it, told apart by its `content-type`:
- * JSON (`value` is `undefined` for an empty body), a parsed
- * `multipart/form-data` form, or raw bytes of any other media type.
- */
-export type TaskBody =
-  | { kind: "json"; value: unknown }
-  | { kind: "form"; form: FormData }
-  | { kind: "bytes"; bytes: Uint8Array; contentType: string };
-
-/** What a task gets to answer one model request. */
-export interface TaskContext {
-  /** The model id (from the path, or from the body on `/ai/v1/*`). */
-  readonly model: string;
-  /** The endpoint the request came through. */
-  readonly op: ModelOp;
-  /** The request body. */
-  readonly body: TaskBody;
-  /** The query string (options some models take there, e.g. nova-3's). */
-  readonly query: URLSearchParams;
-  /** The emulator's state, for tasks that keep some (ids, agreements). */
-  readonly state: EmulatorState;
-  /**
-   * Whether a scripted fault asks that a streaming request be answered with
-   * the ordinary JSON answer: a task that would answer `events` answers
-   * `result` instead.
-   */
-  readonly jsonForStream: boolean;
-  /** The request's `x-session-affinity` header, when it had one (prompt caching). */
-  readonly affinity?: string;
-}
-
-/**
- * A task's answer: a JSON `result` (wrapped in the success envelope on
- * `/ai/run`, bare on `/ai/v1/*`), the data `events` of a server-sent event
- * stream (the emulator adds `[DONE]` and applies stream faults), or raw
- * `bytes` with their content type (binary images and audio, no envelope).
- * Refusals are thrown as `ApiError`s.
- */
-export type TaskAnswer =
-  | { result: unknown }
-  | { events: readonly unknown[] }
-  | { bytes: Uint8Array; contentType: string };
-
-/** One emulated Workers AI task. */
-export interface EmulatorTask {
-  /** Short name, e.g. `"text"`, `"embed"`, `"rerank"`. */
-  readonly name: string;
-  /** Whether it serves this model through this endpoint. */
-  handles(model: string, op: ModelOp): boolean;
-  /** Answers a request it handles; throws an `ApiError` to refuse it. */
-  answer(ctx: TaskContext): TaskAnswer;
-  /** The model-search objects of the models it serves, in a stable order. */
-  models(): readonly ModelObject[];
-}
+import type { EmulatorTask, ModelOp } from "./task_contract.ts";
 
 /**
  * Every task the emulator serves. A request goes to the first task that

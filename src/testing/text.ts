@@ -10,7 +10,7 @@
 import { publishedModel } from "../definitions/mod.ts";
 import { ApiError, messageForCode, noSuchModel } from "./errors.ts";
 import { type ModelObject, modelObject, type SearchTask } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { type CompletionIds, textEvents, textResult } from "./text_answer.ts";
 import { textFacts, textModelIds } from "./text_facts.ts";
 import { parseTextRequest } from "./text_request.ts";

@@ -16,7 +16,7 @@ import { knownTranscribeModel, TRANSCRIBE_MODELS } from "../transcribe/catalog.t
 import { heardText, spokenText } from "./audio_read.ts";
 import { ApiError, badInput, noSuchModel } from "./errors.ts";
 import { modelObject, type SearchTask } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskBody, TaskContext } from "./tasks.ts";
+import type { EmulatorTask, TaskAnswer, TaskBody, TaskContext } from "./task_contract.ts";
 import { isObject, typeName } from "./util.ts";
 import { jsonInput, refuseExtraKeys } from "./validate.ts";
 

@@ -7,10 +7,10 @@
  * @module
  */
 
-import { knownTranslator, TRANSLATION_MODELS } from "../translate/catalog.ts";
+import { publishedModel } from "../definitions/mod.ts";
 import { badInput, noSuchModel } from "./errors.ts";
-import { modelObject, type SearchTask } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import { modelObject, publishedAs, publishedIdsOf, type SearchTask } from "./model_object.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { isObject, typeName } from "./util.ts";
 import { jsonInput, refuseExtraKeys, stringList } from "./validate.ts";
 
@@ -73,17 +73,19 @@ function indictrans2(body: Record<string, unknown>): unknown {
 /** The translation task. */
 export const translateTask: EmulatorTask = {
   name: "translate",
-  handles: (model, op) => op === "run" && knownTranslator(model) !== undefined,
+  handles: (model, op) => op === "run" && publishedAs(model, SEARCH_TASK),
   answer(ctx: TaskContext): TaskAnswer {
-    const spec = knownTranslator(ctx.model);
-    if (!spec) throw noSuchModel(ctx.model);
+    const facts = publishedModel(ctx.model);
+    if (facts?.task !== SEARCH_TASK.name) throw noSuchModel(ctx.model);
     const body = jsonInput(ctx.body);
     if (!isObject(body)) throw badInput("Type mismatch of '/', not in 'object'");
-    return { result: spec.wire === "indictrans2" ? indictrans2(body) : m2m100(body) };
+    // IndicTrans2's published input names one target_language; m2m100's a source and a target.
+    const indic = facts.inputFields.includes("target_language");
+    return { result: indic ? indictrans2(body) : m2m100(body) };
   },
   models: () =>
-    TRANSLATION_MODELS.map((m) => {
-      const s = SEARCH[m.id] ?? { description: `${m.label}: a translation model.`, properties: [] };
-      return modelObject(m.id, SEARCH_TASK, s.description, s.properties);
+    publishedIdsOf(SEARCH_TASK).map((id) => {
+      const s = SEARCH[id] ?? { description: `${id}: a translation model.`, properties: [] };
+      return modelObject(id, SEARCH_TASK, s.description, s.properties);
     }),
 };

@@ -7,11 +7,11 @@
  * @module
  */
 
-import { knownTurnDetector, TURN_MODELS } from "../turn/catalog.ts";
+import { publishedModel } from "../definitions/mod.ts";
 import { badInput, noSuchModel } from "./errors.ts";
 import { amplitudes, base64Bytes } from "./media_input.ts";
-import { modelObject, type SearchTask } from "./model_object.ts";
-import type { EmulatorTask, TaskAnswer, TaskContext } from "./tasks.ts";
+import { modelObject, publishedAs, publishedIdsOf, type SearchTask } from "./model_object.ts";
+import type { EmulatorTask, TaskAnswer, TaskContext } from "./task_contract.ts";
 import { isObject, typeName } from "./util.ts";
 import { jsonInput, refuseExtraKeys } from "./validate.ts";
 
@@ -56,16 +56,17 @@ function verdict(body: unknown): unknown {
 /** The turn-detection task. */
 export const turnTask: EmulatorTask = {
   name: "turn",
-  handles: (model, op) => op === "run" && knownTurnDetector(model) !== undefined,
+  handles: (model, op) => op === "run" && publishedAs(model, SEARCH_TASK),
   answer(ctx: TaskContext): TaskAnswer {
-    if (!knownTurnDetector(ctx.model)) throw noSuchModel(ctx.model);
+    if (!publishedAs(ctx.model, SEARCH_TASK)) throw noSuchModel(ctx.model);
     return { result: verdict(jsonInput(ctx.body)) };
   },
   models: () =>
-    TURN_MODELS.map((m) =>
-      modelObject(m.id, SEARCH_TASK, "An open, native audio turn-detection model.", [
-        ["async_queue", "true"],
-        ["realtime", "true"],
-      ])
-    ),
+    publishedIdsOf(SEARCH_TASK).map((id) => {
+      const facts = publishedModel(id);
+      return modelObject(id, SEARCH_TASK, "An open, native audio turn-detection model.", [
+        ...(facts?.asyncQueue ? [["async_queue", "true"]] as [string, string][] : []),
+        ...(facts?.realtime ? [["realtime", "true"]] as [string, string][] : []),
+      ]);
+    }),
 };

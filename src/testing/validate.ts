@@ -6,7 +6,7 @@
  */
 
 import { type ApiError, badInput } from "./errors.ts";
-import type { TaskBody } from "./tasks.ts";
+import type { TaskBody } from "./task_contract.ts";
 import { isObject } from "./util.ts";
 
 /**

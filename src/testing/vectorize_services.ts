@@ -11,7 +11,7 @@ import { AiSearchService } from "./aisearch.ts";
 import { ApiError, errorEnvelope, successEnvelope } from "./errors.ts";
 import { markdownAnswer } from "./markdown.ts";
 import type { EmulatorState } from "./state.ts";
-import type { TaskBody } from "./tasks.ts";
+import type { TaskBody } from "./task_contract.ts";
 import type { EmulatorOptions } from "./types.ts";
 import { VectorizeService } from "./vectorize.ts";
 

@@ -12,13 +12,7 @@ import { publishedModel } from "../definitions/mod.ts";
 import type { PublishedModel } from "../definitions/types.ts";
 import type { LiveModel } from "../model_search.ts";
 import { fromPublished, type OptionName, type WireOption } from "../wire_options.ts";
-import type {
-  JsonMode,
-  ParamRange,
-  RangedParam,
-  TextModelSpec,
-  TextWireFormat,
-} from "./catalog.ts";
+import type { JsonMode, ParamRange, RangedParam, TextModelSpec, TextWireFormat } from "./spec.ts";
 
 /**
  * The sampling parameters every text model may take, by config key and published name.
